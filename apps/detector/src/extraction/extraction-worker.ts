@@ -1,0 +1,47 @@
+/**
+ * The WASM backend runs one thread per process in Node, so each core gets its own worker thread with its
+ * own backend and models; this is that thread's entry point, one job at a time.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { VisageError } from '#contracts';
+import { selectBackend } from '../backend';
+import { loadFaceApiNets } from '../models/face-api-loader';
+import { registeredModelNames } from '../models/model-registry';
+import { extractFaces } from '../pipeline/extract-faces';
+import type { ExtractionJob, ExtractionOutcome, WorkerReady, WorkerSettings } from './extraction-protocol';
+
+async function serve(): Promise<void> {
+  const port = parentPort;
+  if (!port) {
+    throw new Error('extraction-worker must run as a worker thread');
+  }
+  const { backend: preference } = workerData as WorkerSettings;
+  const backend = await selectBackend(preference);
+  await loadFaceApiNets();
+  port.on('message', (job: ExtractionJob) => {
+    void run(job).then((outcome) => {
+      const transfer =
+        outcome.type === 'done' ? outcome.reply.faces.map((face) => face.embedding.buffer as ArrayBuffer) : [];
+      port.postMessage(outcome, transfer);
+    });
+  });
+  const ready: WorkerReady = { type: 'ready', backend, models: registeredModelNames() };
+  port.postMessage(ready);
+}
+
+async function run({ id, request }: ExtractionJob): Promise<ExtractionOutcome> {
+  const image = Buffer.from(request.image.buffer, request.image.byteOffset, request.image.byteLength);
+  try {
+    return { type: 'done', id, reply: await extractFaces({ ...request, image }) };
+  } catch (error) {
+    if (error instanceof VisageError) {
+      return { type: 'failed', id, error: error.toWire() };
+    }
+    // Never the image itself: only what went wrong.
+    console.error(JSON.stringify({ level: 'error', msg: 'face extraction failed', error: String(error) }));
+    return { type: 'failed', id, error: new VisageError('INTERNAL_ERROR').toWire() };
+  }
+}
+
+// A start that fails rejects unhandled: the thread ends with an 'error' event, which the pool reports.
+void serve();

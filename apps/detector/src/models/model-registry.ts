@@ -1,0 +1,78 @@
+/**
+ * The API names models by Azure's labels (detection_01, recognition_04, ...); which network stands behind
+ * each label is a deployment choice that measurements will change, so it is kept as data in one table.
+ */
+import type { DetectionModel, RecognitionModel } from '#contracts';
+
+/** Networks of the face-api package by role, named by their key in `faceapi.nets`. */
+export type DetectorNet = 'ssdMobilenetv1';
+export type LandmarkNet = 'faceLandmark68Net';
+export type RecognitionNet = 'faceRecognitionNet';
+export type FaceApiNet = DetectorNet | LandmarkNet | RecognitionNet;
+
+export interface DetectionModelSpec {
+  readonly name: DetectionModel;
+  readonly sourcePackage: string;
+  readonly detectorNet: DetectorNet;
+  /** Side of the square the detector resizes every picture to. */
+  readonly inputSize: number;
+  readonly minScore: number;
+  /** Network whose landmarks align faces for recognition (always run) and are returned when `returnsLandmarks`. */
+  readonly landmarkNet: LandmarkNet;
+  readonly returnsLandmarks: boolean;
+}
+
+export interface RecognitionModelSpec {
+  readonly name: RecognitionModel;
+  readonly sourcePackage: string;
+  readonly net: RecognitionNet;
+  /** Side of the square aligned face crop the network reads. */
+  readonly inputSize: number;
+  /** Length of the embedding. Faces of different dimensions can never be compared. */
+  readonly dimension: number;
+}
+
+const faceApi = '@vladmandic/face-api';
+
+const ssdWith68Landmarks = {
+  sourcePackage: faceApi,
+  detectorNet: 'ssdMobilenetv1',
+  inputSize: 512,
+  minScore: 0.5,
+  landmarkNet: 'faceLandmark68Net',
+} as const;
+
+const faceApiRecognition = {
+  sourcePackage: faceApi,
+  net: 'faceRecognitionNet',
+  inputSize: 150,
+  dimension: 128,
+} as const;
+
+export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModelSpec>> = {
+  detection_01: { name: 'detection_01', ...ssdWith68Landmarks, returnsLandmarks: true },
+  // Azure's detection_02 returns no landmarks.
+  detection_02: { name: 'detection_02', ...ssdWith68Landmarks, returnsLandmarks: false },
+  detection_03: { name: 'detection_03', ...ssdWith68Landmarks, returnsLandmarks: true },
+};
+
+export const RecognitionModelSpecs: Readonly<Record<RecognitionModel, RecognitionModelSpec>> = {
+  recognition_01: { name: 'recognition_01', ...faceApiRecognition },
+  recognition_02: { name: 'recognition_02', ...faceApiRecognition },
+  recognition_03: { name: 'recognition_03', ...faceApiRecognition },
+  recognition_04: { name: 'recognition_04', ...faceApiRecognition },
+};
+
+/** Every face-api network some registered model needs, each once. */
+export function requiredFaceApiNets(): FaceApiNet[] {
+  const nets = [
+    ...Object.values(DetectionModelSpecs).flatMap((spec) => [spec.detectorNet, spec.landmarkNet]),
+    ...Object.values(RecognitionModelSpecs).map((spec) => spec.net),
+  ];
+  return [...new Set(nets)];
+}
+
+/** The API names this detector serves, as health reports them. */
+export function registeredModelNames(): string[] {
+  return [...Object.keys(DetectionModelSpecs), ...Object.keys(RecognitionModelSpecs)];
+}

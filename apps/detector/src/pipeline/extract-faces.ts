@@ -1,0 +1,80 @@
+/**
+ * One upload in, the faces that count out: the whole detector behaviour behind `detector.extract`, run inside
+ * one worker thread with its models already loaded. Bad input leaves only as a catalogue error.
+ */
+import {
+  type ExtractedFace,
+  type ExtractReply,
+  type ExtractRequest,
+  type FaceRectangle,
+  type Point,
+  VisageError,
+} from '#contracts';
+import { DetectionModelSpecs, RecognitionModelSpecs } from '../models/model-registry';
+import { decodeImage, type DecodedImage } from './decode-image';
+import { describeFace } from './face-description';
+import { detectFaces, type FaceBox } from './face-detection';
+import { type CandidateFace, checkTargetFace, selectFaces } from './face-selection';
+import { imageTensor } from './image-tensor';
+
+interface Candidate extends CandidateFace {
+  box: FaceBox;
+}
+
+export async function extractFaces(request: ExtractRequest): Promise<ExtractReply> {
+  const detection = DetectionModelSpecs[request.detectionModel];
+  const recognition = RecognitionModelSpecs[request.recognitionModel];
+  if (!detection || !recognition) {
+    throw new VisageError('VALIDATION_ERROR', 'Unknown detection or recognition model.');
+  }
+  const image = await decodeImage(request.image);
+  if (request.purpose === 'enrol' && request.targetFace) {
+    checkTargetFace(request.targetFace, image);
+  }
+  const tensor = imageTensor(image.pixels, image.workingWidth, image.workingHeight);
+  try {
+    const boxes = await detectFaces(tensor, detection);
+    const candidates = boxes.map((box): Candidate => ({
+      box,
+      score: box.score,
+      rectangle: toUploadRectangle(box, image),
+    }));
+    const faces: ExtractedFace[] = [];
+    for (const face of selectFaces(candidates, image, request)) {
+      const { landmarks, embedding } = await describeFace(tensor, face.box.region, detection, recognition);
+      const withLandmarks = request.returnLandmarks && detection.returnsLandmarks;
+      faces.push({
+        rectangle: face.rectangle,
+        score: face.score,
+        ...(withLandmarks ? { landmarks: landmarks.map((point) => toUploadPoint(point, image)) } : {}),
+        embedding,
+      });
+    }
+    return { image: { width: image.width, height: image.height, format: image.format }, faces };
+  } finally {
+    tensor.dispose();
+  }
+}
+
+function toUploadRectangle({ region }: FaceBox, image: DecodedImage): FaceRectangle {
+  const scaleX = image.width / image.workingWidth;
+  const scaleY = image.height / image.workingHeight;
+  const left = clamp(Math.round(region.x * scaleX), 0, image.width);
+  const top = clamp(Math.round(region.y * scaleY), 0, image.height);
+  const right = clamp(Math.round((region.x + region.width) * scaleX), left, image.width);
+  const bottom = clamp(Math.round((region.y + region.height) * scaleY), top, image.height);
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+/** Landmarks in upload pixels, to a tenth of a pixel (finer is noise). */
+function toUploadPoint(point: Point, image: DecodedImage): Point {
+  const tenths = (value: number): number => Math.round(value * 10) / 10;
+  return {
+    x: tenths((point.x * image.width) / image.workingWidth),
+    y: tenths((point.y * image.height) / image.workingHeight),
+  };
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(Math.max(value, min), max);
+}

@@ -1,0 +1,59 @@
+/**
+ * Recognition compares faces, not pictures: each face is cropped, its landmarks found, the crop re-aligned on
+ * them and embedded, and the vector L2-normalised so that the store can compare with one dot product.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Point } from '#contracts';
+import { faceapi } from '../models/face-api-loader';
+import type { DetectionModelSpec, RecognitionModelSpec } from '../models/model-registry';
+import { cropRegion, type Region } from './image-tensor';
+
+export interface FaceDescription {
+  /** 68 points in working-picture pixels. */
+  landmarks: Point[];
+  embedding: Float32Array;
+}
+
+export async function describeFace(
+  image: tf.Tensor3D,
+  face: Region,
+  detection: DetectionModelSpec,
+  recognition: RecognitionModelSpec,
+): Promise<FaceDescription> {
+  const landmarks = await findLandmarks(image, face, detection);
+  const aligned = cropRegion(image, landmarks.align(null, { useDlibAlignment: true }));
+  try {
+    const descriptor = await faceapi.nets[recognition.net].computeFaceDescriptor(aligned.tensor);
+    return {
+      landmarks: landmarks.positions.map(({ x, y }) => ({ x, y })),
+      embedding: l2Normalised(descriptor as Float32Array),
+    };
+  } finally {
+    aligned.tensor.dispose();
+  }
+}
+
+async function findLandmarks(
+  image: tf.Tensor3D,
+  face: Region,
+  detection: DetectionModelSpec,
+): Promise<faceapi.FaceLandmarks68> {
+  const crop = cropRegion(image, face);
+  try {
+    const landmarks = (await faceapi.nets[detection.landmarkNet].detectLandmarks(
+      crop.tensor,
+    )) as faceapi.FaceLandmarks68;
+    return landmarks.shiftBy<faceapi.FaceLandmarks68>(crop.x, crop.y);
+  } finally {
+    crop.tensor.dispose();
+  }
+}
+
+function l2Normalised(vector: Float32Array): Float32Array {
+  let sumOfSquares = 0;
+  for (const value of vector) {
+    sumOfSquares += value * value;
+  }
+  const norm = Math.sqrt(sumOfSquares);
+  return Float32Array.from(vector, (value) => value / norm);
+}

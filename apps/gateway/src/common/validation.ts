@@ -1,0 +1,45 @@
+/** Input checks shared by both dialects: ids in paths, and DTO validation that fails with catalogue errors. */
+import { ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
+import { isUuid, Limits, VisageError, type ErrorKey } from '#contracts';
+
+/** Azure answers a malformed id with "not found" (404), except where the id is being created. */
+export class GroupIdPipe implements PipeTransform<string, string> {
+  constructor(private readonly onInvalid: ErrorKey = 'GROUP_NOT_FOUND') {}
+
+  transform(value: string): string {
+    if (typeof value !== 'string' || !Limits.groupIdPattern.test(value)) throw new VisageError(this.onInvalid);
+    return value;
+  }
+}
+
+export class UuidPipe implements PipeTransform<string, string> {
+  constructor(private readonly onInvalid: ErrorKey) {}
+
+  transform(value: string): string {
+    if (typeof value !== 'string' || !isUuid(value)) throw new VisageError(this.onInvalid);
+    return value.toLowerCase();
+  }
+}
+
+export const PersonIdPipe = new UuidPipe('PERSON_NOT_FOUND');
+export const PersistedFaceIdPipe = new UuidPipe('PERSISTED_FACE_NOT_FOUND');
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    validateCustomDecorators: false,
+    exceptionFactory: (errors) => new VisageError('VALIDATION_ERROR', describe(errors)),
+  });
+}
+
+function describe(errors: ValidationError[], prefix = ''): string {
+  return errors
+    .flatMap((error) => {
+      const path = `${prefix}${error.property}`;
+      const own = Object.values(error.constraints ?? {});
+      const nested = error.children?.length ? [describe(error.children, `${path}.`)] : [];
+      return [...own, ...nested].map((text) => (text.startsWith(path) ? text : `${path}: ${text}`));
+    })
+    .join('; ');
+}

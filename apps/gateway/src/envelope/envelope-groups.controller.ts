@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
+import type { Caller } from '../common/caller';
+import { CurrentCaller } from '../common/caller.decorator';
+import { GroupIdPipe } from '../common/validation';
+import { CreateGroupBody, ListQuery, UpdateGroupBody } from '../groups/groups.dto';
+import { GroupsUseCases } from '../groups/groups.use-cases';
+import { deletedData, groupData, ok } from './envelope.presenter';
+
+@Controller('largepersongroups')
+export class EnvelopeGroupsController {
+  constructor(private readonly groups: GroupsUseCases) {}
+
+  @Put(':groupId')
+  @HttpCode(200)
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe('INVALID_GROUP_ID')) groupId: string,
+    @Body() body: CreateGroupBody,
+  ) {
+    return ok(groupData(await this.groups.create(caller, groupId, body)));
+  }
+
+  @Get()
+  async list(@CurrentCaller() caller: Caller, @Query() query: ListQuery) {
+    return ok((await this.groups.list(caller, query)).map(groupData));
+  }
+
+  @Get(':groupId')
+  async get(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+    return ok(groupData(await this.groups.get(caller, groupId)));
+  }
+
+  @Patch(':groupId')
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Body() body: UpdateGroupBody,
+  ) {
+    return ok(groupData(await this.groups.update(caller, groupId, body)));
+  }
+
+  @Delete(':groupId')
+  async delete(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+    await this.groups.delete(caller, groupId);
+    return ok(deletedData(groupId));
+  }
+}

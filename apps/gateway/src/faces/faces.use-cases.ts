@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import {
+  defaultDetectionModel,
+  Limits,
+  VisageError,
+  type AddFaceReply,
+  type FaceRectangle,
+  type PersistedFaceView,
+} from '#contracts';
+import { checkImageBytes } from '#imaging';
+import { RpcClient } from '#messaging';
+import type { Caller } from '../common/caller';
+import { fingerprintOf, writeRequestId } from '../common/fingerprint';
+import { GatewayConfig } from '../gateway.config';
+import { ImageFetcher } from '../images/image-fetcher';
+import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
+
+/** An image as the caller sent it: raw bytes, or a URL to download. */
+export type ImageInput = { bytes: Buffer } | { url: string };
+
+export interface PersonPath {
+  groupId: string;
+  personId: string;
+}
+
+@Injectable()
+export class FacesUseCases {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly images: ImageFetcher,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /**
+   * Add a face: check the person, extract the one face with the group's recognition model, then store its
+   * vector through the person's shard. The image is dropped as soon as the detector has answered.
+   */
+  async add(
+    caller: Caller,
+    path: PersonPath,
+    image: ImageInput,
+    query: AddFaceQuery,
+    idempotencyKey?: string,
+  ): Promise<AddFaceReply> {
+    const targetFace = query.targetFace ? parseRectangle(query.targetFace) : undefined;
+    const detectionModel = query.detectionModel ?? defaultDetectionModel;
+    const bytes = await this.resolve(image);
+    checkImageBytes(bytes);
+    const ref = { tenantId: caller.tenantId, ...path };
+    const target = await this.rpc.send('persons.enrolmentTarget', ref, { requestId: caller.requestId });
+    // Early refusal saves an extraction; the store re-checks under the person lock. A keyed retry of a write
+    // that already succeeded must still reach the store to get its first answer back.
+    if (!idempotencyKey && target.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');
+    const extracted = await this.rpc.send(
+      'detector.extract',
+      { image: bytes, detectionModel, recognitionModel: target.recognitionModel, purpose: 'enrol', targetFace },
+      { requestId: caller.requestId, timeoutMs: this.config.DETECT_TIMEOUT_MS },
+    );
+    const face = extracted.faces[0];
+    if (!face) throw new VisageError('NO_FACE_DETECTED');
+    return this.rpc.send(
+      'faces.add',
+      {
+        ...ref,
+        requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
+        fingerprint: fingerprintOf('faces.add', path, bytes, query.userData, targetFace, detectionModel),
+        userData: query.userData ?? null,
+        detectionModel,
+        recognitionModel: target.recognitionModel,
+        faceRectangle: face.rectangle,
+        embedding: face.embedding,
+      },
+      { requestId: caller.requestId },
+    );
+  }
+
+  get(caller: Caller, path: PersonPath, persistedFaceId: string): Promise<PersistedFaceView> {
+    return this.rpc.send(
+      'faces.get',
+      { tenantId: caller.tenantId, ...path, persistedFaceId },
+      { requestId: caller.requestId },
+    );
+  }
+
+  update(caller: Caller, path: PersonPath, persistedFaceId: string, body: UpdateFaceBody): Promise<PersistedFaceView> {
+    return this.rpc.send(
+      'faces.update',
+      { tenantId: caller.tenantId, ...path, persistedFaceId, userData: body.userData },
+      { requestId: caller.requestId },
+    );
+  }
+
+  async delete(caller: Caller, path: PersonPath, persistedFaceId: string, idempotencyKey?: string): Promise<void> {
+    await this.rpc.send(
+      'faces.delete',
+      {
+        tenantId: caller.tenantId,
+        ...path,
+        persistedFaceId,
+        requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
+        fingerprint: fingerprintOf('faces.delete', path, persistedFaceId),
+      },
+      { requestId: caller.requestId },
+    );
+  }
+
+  private async resolve(image: ImageInput): Promise<Buffer> {
+    return 'bytes' in image ? image.bytes : this.images.fetch(image.url);
+  }
+}
+
+function parseRectangle(value: string): FaceRectangle {
+  const [left, top, width, height] = value.split(',').map(Number) as [number, number, number, number];
+  if (width <= 0 || height <= 0)
+    throw new VisageError('VALIDATION_ERROR', 'targetFace width and height must be positive.');
+  return { left, top, width, height };
+}

@@ -1,0 +1,40 @@
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { BrokerConfig } from '#config';
+
+export class GatewayConfig extends BrokerConfig {
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 8080;
+
+  /** Interface to listen on. Without API_KEYS only a loopback address is allowed. */
+  @IsString()
+  HOST: string = '127.0.0.1';
+
+  /** Comma-separated `key` or `key:tenant` entries; a key without a tenant uses the tenant `default`. */
+  @IsOptional()
+  @IsString()
+  API_KEYS?: string;
+
+  /** Deadline for store requests, in milliseconds. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  RPC_TIMEOUT_MS: number = 30_000;
+
+  /** Deadline for face detection and extraction (queued behind other images), in milliseconds. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DETECT_TIMEOUT_MS: number = 120_000;
+
+  /** Hosts or CIDR ranges that image URLs may point to even though they are private or loopback. */
+  @IsOptional()
+  @IsString()
+  URL_FETCH_ALLOW?: string;
+
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  URL_FETCH_TIMEOUT_MS: number = 10_000;
+}

@@ -1,0 +1,53 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { RpcClient } from '#messaging';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeys } from './auth/api-keys';
+import { DialectErrorFilter } from './common/dialect-error.filter';
+import { RequestLogMiddleware } from './common/request-log.middleware';
+import { createValidationPipe } from './common/validation';
+import { EnvelopeFacesController } from './envelope/envelope-faces.controller';
+import { EnvelopeGroupsController } from './envelope/envelope-groups.controller';
+import { EnvelopePersonsController } from './envelope/envelope-persons.controller';
+import { FacesUseCases } from './faces/faces.use-cases';
+import { GatewayConfig } from './gateway.config';
+import { GroupsUseCases } from './groups/groups.use-cases';
+import { HealthController } from './health/health.controller';
+import { ImageFetcher, parseAllowList } from './images/image-fetcher';
+import { RpcModule } from './messaging/rpc.module';
+import { PersonsUseCases } from './persons/persons.use-cases';
+import { Limits } from '#contracts';
+
+@Module({})
+export class GatewayModule implements NestModule {
+  static register(config: GatewayConfig, rpc: RpcClient, keys: ApiKeys): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [RpcModule.forClient(rpc)],
+      controllers: [HealthController, EnvelopeGroupsController, EnvelopePersonsController, EnvelopeFacesController],
+      providers: [
+        { provide: GatewayConfig, useValue: config },
+        { provide: ApiKeys, useValue: keys },
+        {
+          provide: ImageFetcher,
+          useValue: new ImageFetcher({
+            timeoutMs: config.URL_FETCH_TIMEOUT_MS,
+            maxRedirects: 3,
+            maxBytes: Limits.imageMaxBytes,
+            allow: parseAllowList(config.URL_FETCH_ALLOW),
+          }),
+        },
+        GroupsUseCases,
+        PersonsUseCases,
+        FacesUseCases,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_PIPE, useValue: createValidationPipe() },
+        { provide: APP_FILTER, useClass: DialectErrorFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLogMiddleware).forRoutes('*');
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { defaultRecognitionModel, VisageError, type GroupView } from '#contracts';
+import { RpcClient } from '#messaging';
+import type { Caller } from '../common/caller';
+import type { CreateGroupBody, ListQuery, UpdateGroupBody } from './groups.dto';
+
+@Injectable()
+export class GroupsUseCases {
+  constructor(private readonly rpc: RpcClient) {}
+
+  create(caller: Caller, groupId: string, body: CreateGroupBody): Promise<GroupView> {
+    return this.rpc.send(
+      'groups.create',
+      {
+        tenantId: caller.tenantId,
+        groupId,
+        name: body.name,
+        userData: body.userData ?? null,
+        recognitionModel: body.recognitionModel ?? defaultRecognitionModel,
+      },
+      { requestId: caller.requestId },
+    );
+  }
+
+  get(caller: Caller, groupId: string): Promise<GroupView> {
+    return this.rpc.send('groups.get', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+  }
+
+  list(caller: Caller, query: ListQuery): Promise<GroupView[]> {
+    return this.rpc.send(
+      'groups.list',
+      { tenantId: caller.tenantId, start: query.start || undefined, top: query.top ?? 1000 },
+      { requestId: caller.requestId },
+    );
+  }
+
+  update(caller: Caller, groupId: string, body: UpdateGroupBody): Promise<GroupView> {
+    if (body.name === undefined && body.userData === undefined) {
+      throw new VisageError('VALIDATION_ERROR', 'Give name, userData or both.');
+    }
+    return this.rpc.send(
+      'groups.update',
+      { tenantId: caller.tenantId, groupId, name: body.name, userData: body.userData },
+      { requestId: caller.requestId },
+    );
+  }
+
+  async delete(caller: Caller, groupId: string): Promise<void> {
+    await this.rpc.send('groups.delete', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The gateway: the only HTTP edge. Authenticates, validates, and runs use cases that talk to the detector and
+ * the store over RabbitMQ. Stateless; run as many replicas as traffic needs.
+ */
+import 'reflect-metadata';
+import { isIP } from 'node:net';
+import { ConsoleLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Limits } from '#contracts';
+import { loadConfig } from '#config';
+import { RpcClient } from '#messaging';
+import { ApiKeys } from './auth/api-keys';
+import { GatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+
+async function bootstrap(): Promise<void> {
+  const logger = new ConsoleLogger('gateway', { json: true });
+  try {
+    const config = loadConfig(GatewayConfig);
+    const keys = ApiKeys.parse(config.API_KEYS);
+    if (!keys.configured) {
+      if (!isLoopback(config.HOST)) {
+        throw new Error(`Refusing to listen on ${config.HOST} without API_KEYS; set API_KEYS or HOST=127.0.0.1.`);
+      }
+      logger.warn(`No API_KEYS configured: serving without authentication on loopback (${config.HOST}) only`);
+    }
+    const rpc = await RpcClient.connect(config.AMQP_URL, {
+      name: 'visage-gateway',
+      defaultTimeoutMs: config.RPC_TIMEOUT_MS,
+    });
+    const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, rpc, keys), {
+      logger,
+      bodyParser: false,
+    });
+    app.useBodyParser('json', { limit: '256kb' });
+    // One byte over the limit is enough to know an image is too big; the parser stops reading there.
+    app.useBodyParser('raw', { type: 'application/octet-stream', limit: Limits.imageMaxBytes });
+    app.set('x-powered-by', false);
+    app.enableShutdownHooks();
+    await app.listen(config.PORT, config.HOST);
+    logger.log(`Gateway listening on http://${config.HOST}:${config.PORT}`);
+  } catch (error) {
+    logger.error((error as Error).message);
+    process.exit(1);
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+void bootstrap();

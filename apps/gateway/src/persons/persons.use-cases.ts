@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { isUuid, VisageError, type PersonView } from '#contracts';
+import { RpcClient } from '#messaging';
+import type { Caller } from '../common/caller';
+import { fingerprintOf, writeRequestId } from '../common/fingerprint';
+import type { ListQuery } from '../groups/groups.dto';
+import type { CreatePersonBody, UpdatePersonBody } from './persons.dto';
+
+@Injectable()
+export class PersonsUseCases {
+  constructor(private readonly rpc: RpcClient) {}
+
+  create(caller: Caller, groupId: string, body: CreatePersonBody): Promise<PersonView> {
+    return this.rpc.send(
+      'persons.create',
+      { tenantId: caller.tenantId, groupId, name: body.name, userData: body.userData ?? null },
+      { requestId: caller.requestId },
+    );
+  }
+
+  get(caller: Caller, groupId: string, personId: string): Promise<PersonView> {
+    return this.rpc.send(
+      'persons.get',
+      { tenantId: caller.tenantId, groupId, personId },
+      { requestId: caller.requestId },
+    );
+  }
+
+  list(caller: Caller, groupId: string, query: ListQuery): Promise<PersonView[]> {
+    if (query.start && !isUuid(query.start)) throw new VisageError('VALIDATION_ERROR', 'start must be a personId.');
+    return this.rpc.send(
+      'persons.list',
+      { tenantId: caller.tenantId, groupId, start: query.start?.toLowerCase() || undefined, top: query.top ?? 1000 },
+      { requestId: caller.requestId },
+    );
+  }
+
+  update(caller: Caller, groupId: string, personId: string, body: UpdatePersonBody): Promise<PersonView> {
+    if (body.name === undefined && body.userData === undefined) {
+      throw new VisageError('VALIDATION_ERROR', 'Give name, userData or both.');
+    }
+    return this.rpc.send(
+      'persons.update',
+      { tenantId: caller.tenantId, groupId, personId, name: body.name, userData: body.userData },
+      { requestId: caller.requestId },
+    );
+  }
+
+  async delete(caller: Caller, groupId: string, personId: string, idempotencyKey?: string): Promise<void> {
+    await this.rpc.send(
+      'persons.delete',
+      {
+        tenantId: caller.tenantId,
+        groupId,
+        personId,
+        requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
+        fingerprint: fingerprintOf('persons.delete', groupId, personId),
+      },
+      { requestId: caller.requestId },
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  VisageError,
+  type CreateGroupRequest,
+  type GroupRef,
+  type GroupView,
+  type ListPage,
+  type TenantScoped,
+  type UpdateRequest,
+} from '#contracts';
+import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import { DATA_SOURCE } from '../database/database.module';
+import { LargePersonGroupEntity } from '../database/entities';
+import { groupView, pgErrorCode, PgErrors } from '../database/views';
+
+@Injectable()
+export class GroupsService {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async create(request: CreateGroupRequest): Promise<GroupView> {
+    const now = new Date();
+    const row: LargePersonGroupEntity = {
+      tenantId: request.tenantId,
+      groupId: request.groupId,
+      name: request.name,
+      userData: request.userData ?? null,
+      recognitionModel: request.recognitionModel,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.dataSource.getRepository(LargePersonGroupEntity).insert(row);
+    } catch (error) {
+      if (pgErrorCode(error) === PgErrors.uniqueViolation) throw new VisageError('GROUP_EXISTS');
+      throw error;
+    }
+    return groupView(row);
+  }
+
+  async get(ref: GroupRef): Promise<GroupView> {
+    return groupView(await this.require(this.dataSource.manager, ref));
+  }
+
+  async list(request: TenantScoped & ListPage): Promise<GroupView[]> {
+    const rows = await this.dataSource.getRepository(LargePersonGroupEntity).find({
+      where: { tenantId: request.tenantId, ...(request.start ? { groupId: MoreThan(request.start) } : {}) },
+      order: { groupId: 'ASC' },
+      take: request.top,
+    });
+    return rows.map(groupView);
+  }
+
+  async update(request: GroupRef & UpdateRequest): Promise<GroupView> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.require(manager, request, true);
+      if (request.name !== undefined) row.name = request.name;
+      if (request.userData !== undefined) row.userData = request.userData;
+      row.updatedAt = new Date();
+      await manager.save(row);
+      return groupView(row);
+    });
+  }
+
+  async delete(ref: GroupRef): Promise<{ deleted: true }> {
+    const result = await this.dataSource
+      .getRepository(LargePersonGroupEntity)
+      .delete({ tenantId: ref.tenantId, groupId: ref.groupId });
+    if (!result.affected) throw new VisageError('GROUP_NOT_FOUND');
+    return { deleted: true };
+  }
+
+  /** The group, or GROUP_NOT_FOUND; `lock` holds it for the rest of the transaction. */
+  async require(manager: EntityManager, ref: GroupRef, lock = false): Promise<LargePersonGroupEntity> {
+    const row = await manager.findOne(LargePersonGroupEntity, {
+      where: { tenantId: ref.tenantId, groupId: ref.groupId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!row) throw new VisageError('GROUP_NOT_FOUND');
+    return row;
+  }
+}

@@ -1,0 +1,19 @@
+import { IsInt, Matches, Max, Min } from 'class-validator';
+import { BrokerConfig } from '#config';
+
+export class StoreConfig extends BrokerConfig {
+  /** Postgres connection URL; the database is created at start if the server lets us. */
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/visage';
+
+  /** Messages of the store work queue (reads, group and person operations) handled at once. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  STORE_PREFETCH: number = 16;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 20;
+}

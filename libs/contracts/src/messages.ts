@@ -1,0 +1,213 @@
+import type { DetectionModel, RecognitionModel } from './models';
+
+/** Every message between services: pattern → request → reply. The apps share nothing else. */
+
+export interface FaceRectangle {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Who is asking: every store request is scoped to the caller's tenant. */
+export interface TenantScoped {
+  tenantId: string;
+}
+
+// ---- detector ----
+
+export interface ExtractRequest {
+  /** Raw image bytes as uploaded; never logged or stored. */
+  image: Buffer;
+  detectionModel: DetectionModel;
+  recognitionModel: RecognitionModel;
+  /**
+   * `enrol`: exactly one face must remain (after the size rule and `targetFace`), else an InvalidImage error;
+   * `detect`: every face, largest first, at most `maxFaces`.
+   */
+  purpose: 'enrol' | 'detect';
+  targetFace?: FaceRectangle;
+  returnLandmarks?: boolean;
+  maxFaces?: number;
+}
+
+export interface ExtractedFace {
+  rectangle: FaceRectangle;
+  /** Detector confidence in [0, 1]. */
+  score: number;
+  /** 68-point landmarks in image pixels, when asked for and the model provides them. */
+  landmarks?: Point[];
+  /** L2-normalised feature vector of the recognition model. */
+  embedding: Float32Array;
+}
+
+export interface ExtractReply {
+  image: { width: number; height: number; format: string };
+  faces: ExtractedFace[];
+}
+
+export interface DetectorStatus {
+  backend: string;
+  workers: number;
+  models: string[];
+}
+
+// ---- store: groups and persons ----
+
+export interface GroupView {
+  groupId: string;
+  name: string;
+  userData: string | null;
+  recognitionModel: RecognitionModel;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PersonView {
+  personId: string;
+  name: string;
+  userData: string | null;
+  persistedFaceIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PersistedFaceView {
+  persistedFaceId: string;
+  personId: string;
+  userData: string | null;
+  detectionModel: DetectionModel;
+  recognitionModel: RecognitionModel;
+  faceRectangle: FaceRectangle;
+  createdAt: string;
+}
+
+export interface GroupRef extends TenantScoped {
+  groupId: string;
+}
+
+export interface PersonRef extends GroupRef {
+  personId: string;
+}
+
+export interface FaceRef extends PersonRef {
+  persistedFaceId: string;
+}
+
+export interface ListPage {
+  start?: string;
+  top: number;
+}
+
+export interface CreateGroupRequest extends GroupRef {
+  name: string;
+  userData?: string | null;
+  recognitionModel: RecognitionModel;
+}
+
+export interface UpdateRequest {
+  name?: string;
+  userData?: string | null;
+}
+
+export interface CreatePersonRequest extends GroupRef {
+  name: string;
+  userData?: string | null;
+}
+
+/** What adding a face needs to know before the (expensive) extraction runs. */
+export interface EnrolmentTarget {
+  recognitionModel: RecognitionModel;
+  faceCount: number;
+}
+
+// ---- store: person-level writes, ordered per person through the shard queues ----
+
+/** Carried by every shard write; a redelivered or retried request with the same id returns the first result. */
+export interface IdempotentWrite {
+  requestId: string;
+  /** Hash of what the request asks for; the same request id with another fingerprint is refused. */
+  fingerprint: string;
+}
+
+export interface AddFaceRequest extends PersonRef, IdempotentWrite {
+  userData?: string | null;
+  detectionModel: DetectionModel;
+  recognitionModel: RecognitionModel;
+  faceRectangle: FaceRectangle;
+  embedding: Float32Array;
+}
+
+export interface AddFaceReply {
+  persistedFaceId: string;
+  createdAt: string;
+  faceRectangle: FaceRectangle;
+  detectionModel: DetectionModel;
+  recognitionModel: RecognitionModel;
+}
+
+export interface UpdateFaceRequest extends FaceRef {
+  userData?: string | null;
+}
+
+export interface StoreStatus {
+  database: 'up';
+  shards: { total: number; owned: number[] };
+}
+
+/** Typed map of every RPC. */
+export interface RpcContract {
+  'detector.extract': { request: ExtractRequest; reply: ExtractReply };
+  'detector.status': { request: Record<string, never>; reply: DetectorStatus };
+
+  'store.status': { request: Record<string, never>; reply: StoreStatus };
+  'groups.create': { request: CreateGroupRequest; reply: GroupView };
+  'groups.get': { request: GroupRef; reply: GroupView };
+  'groups.list': { request: TenantScoped & ListPage; reply: GroupView[] };
+  'groups.update': { request: GroupRef & UpdateRequest; reply: GroupView };
+  'groups.delete': { request: GroupRef; reply: { deleted: true } };
+  'persons.create': { request: CreatePersonRequest; reply: PersonView };
+  'persons.get': { request: PersonRef; reply: PersonView };
+  'persons.list': { request: GroupRef & ListPage; reply: PersonView[] };
+  'persons.update': { request: PersonRef & UpdateRequest; reply: PersonView };
+  'persons.enrolmentTarget': { request: PersonRef; reply: EnrolmentTarget };
+  'faces.get': { request: FaceRef; reply: PersistedFaceView };
+  'faces.update': { request: UpdateFaceRequest; reply: PersistedFaceView };
+
+  'faces.add': { request: AddFaceRequest; reply: AddFaceReply };
+  'faces.delete': { request: FaceRef & IdempotentWrite; reply: { deleted: true } };
+  'persons.delete': { request: PersonRef & IdempotentWrite; reply: { deleted: true } };
+}
+
+export type Pattern = keyof RpcContract;
+export type RequestOf<P extends Pattern> = RpcContract[P]['request'];
+export type ReplyOf<P extends Pattern> = RpcContract[P]['reply'];
+
+/** Which queue serves a pattern: detector work, store work, or the per-person shard queues. */
+export type Destination = 'detector' | 'store' | 'shard';
+
+export const PatternDestinations: Record<Pattern, Destination> = {
+  'detector.extract': 'detector',
+  'detector.status': 'detector',
+  'store.status': 'store',
+  'groups.create': 'store',
+  'groups.get': 'store',
+  'groups.list': 'store',
+  'groups.update': 'store',
+  'groups.delete': 'store',
+  'persons.create': 'store',
+  'persons.get': 'store',
+  'persons.list': 'store',
+  'persons.update': 'store',
+  'persons.enrolmentTarget': 'store',
+  'faces.get': 'store',
+  'faces.update': 'store',
+  'faces.add': 'shard',
+  'faces.delete': 'shard',
+  'persons.delete': 'shard',
+};

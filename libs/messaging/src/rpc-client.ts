@@ -1,0 +1,178 @@
+/**
+ * Request/reply over RabbitMQ with direct reply-to. Every request has a correlation id and a deadline; the
+ * caller gets a catalogue error (TIMEOUT, SERVICE_UNAVAILABLE) instead of a hang. Writes are persistent and
+ * confirmed by the broker; detector work expires with its deadline because nobody waits for it afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
+import {
+  PatternDestinations,
+  VisageError,
+  type Pattern,
+  type ReplyOf,
+  type RequestOf,
+  type WireError,
+} from '#contracts';
+import { connectBroker } from './broker-connection';
+import { decodeFrame, encodeFrame } from './frame-codec';
+import { Exchanges, Queues } from './topology';
+import { Headers, type HandledBy, type ReplyFrame } from './wire';
+
+const directReplyTo = 'amq.rabbitmq.reply-to';
+
+interface Pending {
+  resolve: (value: Replied<unknown>) => void;
+  reject: (error: VisageError) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface Replied<T> {
+  data: T;
+  handled?: HandledBy;
+}
+
+export interface SendOptions {
+  timeoutMs?: number;
+  /** Carried to the consumer for logs and, on writes, for idempotency. */
+  requestId?: string;
+}
+
+export class RpcClient {
+  private channel: ConfirmChannel | undefined;
+  private readonly pending = new Map<string, Pending>();
+
+  private connection: RecoveringChannelModel | undefined;
+
+  private constructor(private readonly defaultTimeoutMs: number) {}
+
+  static async connect(url: string, options: { name: string; defaultTimeoutMs: number }): Promise<RpcClient> {
+    const client = new RpcClient(options.defaultTimeoutMs);
+    client.connection = await connectBroker({
+      url,
+      name: options.name,
+      setup: async (model) => client.attach(await model.createConfirmChannel()),
+      onDisconnect: () => client.detach(),
+    });
+    return client;
+  }
+
+  get connected(): boolean {
+    return this.channel !== undefined;
+  }
+
+  async send<P extends Pattern>(pattern: P, request: RequestOf<P>, options: SendOptions = {}): Promise<ReplyOf<P>> {
+    return (await this.sendTraced(pattern, request, options)).data;
+  }
+
+  /** Like `send`, and also says which queue served the request and when. */
+  async sendTraced<P extends Pattern>(
+    pattern: P,
+    request: RequestOf<P>,
+    options: SendOptions = {},
+  ): Promise<Replied<ReplyOf<P>>> {
+    const channel = this.channel;
+    if (!channel) throw new VisageError('SERVICE_UNAVAILABLE', 'The message broker is not connected. Retry later.');
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const correlationId = randomUUID();
+    const destination = PatternDestinations[pattern];
+    const headers = {
+      [Headers.pattern]: pattern,
+      [Headers.deadline]: Date.now() + timeoutMs,
+      [Headers.requestId]: options.requestId ?? correlationId,
+    };
+    const { exchange, routingKey } = route(destination, request);
+
+    const reply = new Promise<Replied<ReplyOf<P>>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new VisageError('TIMEOUT', `No reply from the ${destination} service within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      this.pending.set(correlationId, { resolve: resolve as (value: Replied<unknown>) => void, reject, timer });
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        channel.publish(
+          exchange,
+          routingKey,
+          encodeFrame(request),
+          {
+            correlationId,
+            replyTo: directReplyTo,
+            messageId: options.requestId ?? correlationId,
+            headers,
+            mandatory: true,
+            persistent: destination !== 'detector',
+            expiration: destination === 'detector' ? String(timeoutMs) : undefined,
+            contentType: 'application/x-visage-frame',
+          },
+          (error) => (error ? reject(error) : resolve()),
+        );
+      });
+    } catch {
+      this.settle(correlationId, undefined, {
+        key: 'SERVICE_UNAVAILABLE',
+        message: 'The message broker did not accept the request. Retry later.',
+      });
+    }
+    return reply;
+  }
+
+  async close(): Promise<void> {
+    this.detach();
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  private async attach(channel: ConfirmChannel): Promise<void> {
+    channel.on('error', () => undefined);
+    channel.on('return', (message: ConsumeMessage) => {
+      this.settle(message.properties.correlationId as string, undefined, {
+        key: 'SERVICE_UNAVAILABLE',
+        message: 'No queue accepted the request. Retry later.',
+      });
+    });
+    await channel.consume(
+      directReplyTo,
+      (message) => {
+        if (!message) return;
+        const frame = decodeFrame<ReplyFrame>(message.content);
+        const correlationId = message.properties.correlationId as string;
+        if (frame.ok) this.settle(correlationId, { data: frame.data, handled: frame.handled });
+        else this.settle(correlationId, undefined, frame.error);
+      },
+      { noAck: true },
+    );
+    this.channel = channel;
+  }
+
+  /** Replies to requests sent before a broker disconnect can never arrive (direct reply-to is at most once). */
+  private detach(): void {
+    this.channel = undefined;
+    for (const id of [...this.pending.keys()]) {
+      this.settle(id, undefined, {
+        key: 'SERVICE_UNAVAILABLE',
+        message: 'Lost the connection to the message broker before the reply arrived. Retry later.',
+      });
+    }
+  }
+
+  private settle(correlationId: string, replied: Replied<unknown> | undefined, error?: WireError): void {
+    const pending = this.pending.get(correlationId);
+    if (!pending) return;
+    this.pending.delete(correlationId);
+    clearTimeout(pending.timer);
+    if (error || !replied)
+      pending.reject(VisageError.fromWire(error ?? { key: 'INTERNAL_ERROR', message: 'Empty reply.' }));
+    else pending.resolve(replied);
+  }
+}
+
+function route(destination: string, request: unknown): { exchange: string; routingKey: string } {
+  switch (destination) {
+    case 'detector':
+      return { exchange: '', routingKey: Queues.detector };
+    case 'store':
+      return { exchange: '', routingKey: Queues.store };
+    default:
+      return { exchange: Exchanges.shards, routingKey: (request as { personId: string }).personId };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The RabbitMQ topology, declared identically by every service. Person-level writes go through a
+ * consistent-hash exchange keyed by personId into a fixed number of shard queues; each shard is a quorum queue
+ * with a single active consumer, so one person's writes are applied one at a time while shards run in parallel.
+ */
+import type { Channel } from 'amqplib';
+
+export const Exchanges = {
+  shards: 'visage.shards',
+  deadLetter: 'visage.dead-letter',
+} as const;
+
+export const Queues = {
+  detector: 'visage.detector',
+  store: 'visage.store',
+  deadLetter: 'visage.dead-letter',
+} as const;
+
+/** Deliveries of one message before it is dead-lettered (quorum queues have no default limit on 3.x). */
+export const deliveryLimit = 5;
+
+export function shardQueueName(index: number): string {
+  return `visage.shard.${String(index).padStart(2, '0')}`;
+}
+
+export function shardQueueNames(shardCount: number): string[] {
+  return Array.from({ length: shardCount }, (_, i) => shardQueueName(i));
+}
+
+/** Every binding weighs the same, so the ring depends only on the (sorted) bind order. */
+const shardBindingWeight = '1';
+
+const quorumWithDeadLetter = {
+  'x-queue-type': 'quorum',
+  'x-delivery-limit': deliveryLimit,
+  'x-dead-letter-exchange': Exchanges.deadLetter,
+};
+
+export interface TopologyDescription {
+  exchanges: { name: string; type: string; durable: boolean }[];
+  queues: { name: string; arguments: Record<string, unknown> }[];
+  bindings: { exchange: string; queue: string; routingKey: string }[];
+}
+
+/** The topology as data: declared by `declareTopology` and snapshotted in a committed file. */
+export function describeTopology(shardCount: number): TopologyDescription {
+  const shards = shardQueueNames(shardCount);
+  return {
+    exchanges: [
+      { name: Exchanges.shards, type: 'x-consistent-hash', durable: true },
+      { name: Exchanges.deadLetter, type: 'fanout', durable: true },
+    ],
+    queues: [
+      { name: Queues.detector, arguments: { 'x-queue-type': 'classic' } },
+      { name: Queues.store, arguments: quorumWithDeadLetter },
+      { name: Queues.deadLetter, arguments: { 'x-queue-type': 'quorum' } },
+      ...shards.map((name) => ({
+        name,
+        arguments: { ...quorumWithDeadLetter, 'x-single-active-consumer': true },
+      })),
+    ],
+    bindings: [
+      { exchange: Exchanges.deadLetter, queue: Queues.deadLetter, routingKey: '' },
+      ...shards.map((queue) => ({ exchange: Exchanges.shards, queue, routingKey: shardBindingWeight })),
+    ],
+  };
+}
+
+export async function declareTopology(channel: Channel, shardCount: number): Promise<void> {
+  const topology = describeTopology(shardCount);
+  for (const exchange of topology.exchanges) {
+    await channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable });
+  }
+  for (const queue of topology.queues) {
+    await channel.assertQueue(queue.name, { durable: true, arguments: queue.arguments });
+  }
+  // In list order: shard bindings are listed in ascending queue name, which fixes the person → shard ring.
+  for (const binding of topology.bindings) {
+    await channel.bindQueue(binding.queue, binding.exchange, binding.routingKey);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Starts the real services (compiled JS) as child processes against the real RabbitMQ and Postgres, each test
+ * file in its own vhost and database so runs never collide, and tears everything down afterwards.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export const facesDir = path.resolve(repoRoot, '..', 'shared', 'testdata', 'faces');
+const distRoot = path.resolve(__dirname, '..', '..');
+
+const brokerHost = process.env.TEST_AMQP_HOST ?? '127.0.0.1:5672';
+const managementUrl = process.env.TEST_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
+const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export type Service = 'gateway' | 'detector' | 'store';
+
+export interface StackOptions {
+  /** Extra environment for every service. */
+  env?: Record<string, string>;
+  shardCount?: number;
+  detectorWorkers?: number;
+}
+
+export class Stack {
+  readonly baseUrl: string;
+  private readonly processes = new Map<ChildProcess, Service>();
+  private readonly recentErrors: string[] = [];
+
+  private constructor(
+    readonly id: string,
+    readonly vhost: string,
+    readonly database: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const id = randomBytes(4).toString('hex');
+    const vhost = `visage-test-${id}`;
+    const database = `visage_test_${id}`;
+    await management('PUT', `/api/vhosts/${vhost}`);
+    await management('PUT', `/api/permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
+    const port = await freePort();
+    const env: Record<string, string> = {
+      AMQP_URL: `amqp://guest:guest@${brokerHost}/${vhost}`,
+      RABBITMQ_MANAGEMENT_URL: managementUrl,
+      DATABASE_URL: `${postgresUrl}/${database}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SHARD_COUNT: String(options.shardCount ?? 8),
+      DETECTOR_WORKERS: String(options.detectorWorkers ?? 2),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    };
+    const stack = new Stack(id, vhost, database, port, env);
+    stack.spawn('store');
+    stack.spawn('detector');
+    stack.spawn('gateway');
+    await stack.waitReady();
+    return stack;
+  }
+
+  /** Starts one more process of a service, optionally with extra environment (a failpoint, say). */
+  spawn(service: Service, extraEnv: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, [path.join(distRoot, 'apps', service, 'src', 'main.js')], {
+      env: { ...process.env, ...this.env, ...extraEnv },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.recentErrors.push(`[${service}] ${chunk.toString().trim()}`);
+      this.recentErrors.splice(0, Math.max(0, this.recentErrors.length - 20));
+      if (process.env.TEST_SERVICE_LOGS) process.stderr.write(`[${service}] ${chunk.toString()}`);
+    });
+    this.processes.set(child, service);
+    child.once('exit', () => this.processes.delete(child));
+    return child;
+  }
+
+  running(service: Service): ChildProcess[] {
+    return [...this.processes].filter(([, s]) => s === service).map(([c]) => c);
+  }
+
+  async kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  async waitReady(timeoutMs = 90_000): Promise<void> {
+    await waitFor(
+      async () => (await fetch(`${this.baseUrl}/ready`).catch(() => undefined))?.ok === true,
+      timeoutMs,
+      'stack ready',
+    );
+  }
+
+  get amqpUrl(): string {
+    return this.env.AMQP_URL!;
+  }
+
+  async db(): Promise<Client> {
+    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    await client.connect();
+    return client;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.keys()].map((child) => this.kill(child, 'SIGKILL')));
+    await management('DELETE', `/api/vhosts/${this.vhost}`).catch(() => undefined);
+    const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+/** Polls a condition until it holds or the deadline passes; never a fixed sleep. */
+export async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+async function management(method: string, apiPath: string, body?: unknown): Promise<void> {
+  const url = new URL(managementUrl);
+  const auth = Buffer.from(`${url.username}:${url.password}`).toString('base64');
+  const response = await fetch(
+    `${url.origin}${apiPath.replace(/visage-test-[0-9a-f]+/, (v) => encodeURIComponent(v))}`,
+    {
+      method,
+      headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    },
+  );
+  if (!response.ok) throw new Error(`RabbitMQ management ${method} ${apiPath}: ${response.status}`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
