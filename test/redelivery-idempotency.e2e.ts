@@ -17,8 +17,8 @@ after(async () => stack?.stop());
 
 test('the same Idempotency-Key twice gives one face and the same id', async () => {
   const personId = await api.createPerson('idem', 'p');
-  const image = face('tony_blair_01.jpg');
-  const headers = { 'idempotency-key': 'add-tony-1' };
+  const image = face('hans_blix_01.jpg');
+  const headers = { 'idempotency-key': 'add-hans-1' };
   const first = await api.addFace('idem', personId, image, '', headers);
   const second = await api.addFace('idem', personId, image, '', headers);
   const concurrent = await Promise.all([1, 2].map(() => api.addFace('idem', personId, image, '', headers)));
@@ -27,7 +27,7 @@ test('the same Idempotency-Key twice gives one face and the same id', async () =
   const person = await api.call<{ persisted_face_ids: string[] }>('GET', `/largepersongroups/idem/persons/${personId}`);
   assert.deepEqual(person.body.data!.persisted_face_ids, [first.body.data!.id]);
 
-  const reused = await api.addFace('idem', personId, face('tony_blair_02.jpg'), '', headers);
+  const reused = await api.addFace('idem', personId, face('hans_blix_02.jpg'), '', headers);
   assert.equal(reused.status, 422);
   assert.equal(reused.body.error?.code, 'IDEMPOTENCY_KEY_REUSED');
 });
@@ -37,7 +37,7 @@ test('a store killed between commit and ack neither loses nor duplicates the fac
   for (const store of stack.running('store')) await stack.kill(store);
   const crashing = stack.spawn('store', { VISAGE_FAILPOINT: 'crash-before-ack:faces.add' });
 
-  const pending = api.addFace('idem', personId, face('tony_blair_03.jpg'), '', { 'idempotency-key': 'crash-1' });
+  const pending = api.addFace('idem', personId, face('hans_blix_03.jpg'), '', { 'idempotency-key': 'crash-1' });
   await waitFor(() => crashing.exitCode !== null, 60_000, 'the store to crash after committing');
   const db = await stack.db();
   try {

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:enrol`: add-face throughput and latency through the running stack (gateway → RabbitMQ →
+ * detector → store → Postgres) at concurrency 1, 4 and 16 over 16 persons, against the bare in-process
+ * pipeline with the same models and worker count. Writes bench/results/enrol.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { EnvelopeApi } from '../test/support/api';
+import { facesDir, repoRoot, Stack } from '../test/support/stack';
+import { measurePipeline, type PipelineBenchmarkResult } from './pipeline';
+
+const workers = Number(process.env.DETECTOR_WORKERS ?? availableParallelism());
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const concurrencies = [1, 4, 16];
+const personCount = 16;
+
+interface StackResult {
+  concurrency: number;
+  requests: number;
+  errors: number;
+  seconds: number;
+  imagesPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+}
+
+function photos(): Buffer[] {
+  const manifest = JSON.parse(readFileSync(path.join(facesDir, 'manifest.json'), 'utf8')) as { file: string }[];
+  // One photo of each of 16 identities, so every person gets a real, distinct face.
+  const seen = new Set<string>();
+  return manifest
+    .filter((p) => {
+      const identity = p.file.replace(/_\d+\.jpg$/, '');
+      if (seen.has(identity)) return false;
+      seen.add(identity);
+      return true;
+    })
+    .slice(0, personCount)
+    .map((p) => readFileSync(path.join(facesDir, p.file)));
+}
+
+async function measureStack(api: EnvelopeApi, persons: string[], images: Buffer[], concurrency: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < deadline) {
+      const i = next++;
+      const submitted = performance.now();
+      const response = await api.addFace('bench', persons[i % persons.length]!, images[i % images.length]!);
+      latencies.push(performance.now() - submitted);
+      if (response.status !== 200) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!);
+  return {
+    concurrency,
+    requests: latencies.length,
+    errors,
+    seconds: round(elapsed),
+    imagesPerSecond: round(latencies.length / elapsed),
+    latencyMs: { p50: at(0.5), p99: at(0.99) },
+  } satisfies StackResult;
+}
+
+async function main(): Promise<void> {
+  const images = photos();
+  console.log(`Bare pipeline: ${workers} workers, ${seconds} s per run`);
+  const bareLatency = await measurePipeline({ workers: 1, images, seconds, purpose: 'enrol' });
+  const bareThroughput = await measurePipeline({ workers, images, seconds, purpose: 'enrol' });
+  console.log(JSON.stringify({ bareLatency, bareThroughput }));
+
+  const stack = await Stack.start({ detectorWorkers: workers, shardCount: 16 });
+  const results: StackResult[] = [];
+  try {
+    const api = new EnvelopeApi(stack.baseUrl);
+    await api.createGroup('bench');
+    const persons = await Promise.all(
+      Array.from({ length: personCount }, (_, i) => api.createPerson('bench', `p${i}`)),
+    );
+    await measureStack(api, persons, images.slice(0, 2), 2); // warm-up: models, connections, JIT
+    for (const concurrency of concurrencies) {
+      const result = await measureStack(api, persons, images, concurrency);
+      console.log(JSON.stringify(result));
+      results.push(result);
+    }
+  } finally {
+    await stack.stop();
+  }
+  const saturated = results[results.length - 1]!;
+  const single = results[0]!;
+  const summary = {
+    throughputRatio: round2(saturated.imagesPerSecond / bareThroughput.imagesPerSecond),
+    addedP50LatencyMs: round(single.latencyMs.p50 - bareLatency.latencyMs.median),
+  };
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: round(totalmem() / 2 ** 30) },
+    workers,
+    secondsPerRun: seconds,
+    bare: { latency: bareLatency, throughput: bareThroughput } satisfies Record<string, PipelineBenchmarkResult>,
+    stack: results,
+    summary,
+    targets: { throughputRatio: '>= 0.9', addedP50LatencyMs: '<= 15' },
+  };
+  const out = path.join(repoRoot, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'enrol.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(
+    `stack/bare throughput at concurrency ${saturated.concurrency}: ${summary.throughputRatio} ` +
+      `(${saturated.imagesPerSecond} vs ${bareThroughput.imagesPerSecond} img/s); added p50 latency at ` +
+      `concurrency 1: ${summary.addedP50LatencyMs} ms (${single.latencyMs.p50} vs ${bareLatency.latencyMs.median} ms)`,
+  );
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+/** docs/configuration.md documents exactly the variables the services read, with their real defaults. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { DetectorConfig } from '../apps/detector/src/detector.config';
+import { GatewayConfig } from '../apps/gateway/src/gateway.config';
+import { StoreConfig } from '../apps/store/src/store.config';
+import { repoRoot } from './support/stack';
+
+test('the configuration table matches the config classes', () => {
+  const table = readFileSync(path.join(repoRoot, 'docs', 'configuration.md'), 'utf8');
+  const documented = new Map<string, string>();
+  for (const match of table.matchAll(/^\| `([A-Z_]+)` \| [^|]+ \| ([^|]+) \|/gm)) {
+    documented.set(match[1]!, match[2]!.trim());
+  }
+  const defaults = new Map<string, unknown>();
+  for (const config of [new GatewayConfig(), new DetectorConfig(), new StoreConfig()]) {
+    for (const [key, value] of Object.entries(config)) defaults.set(key, value);
+  }
+  assert.deepEqual([...documented.keys()].sort(), [...defaults.keys()].sort());
+  for (const [key, value] of defaults) {
+    const cell = documented.get(key)!;
+    if (value === undefined) assert.equal(cell, 'unset', key);
+    else if (key === 'DETECTOR_WORKERS') assert.equal(cell, 'number of cores', key);
+    else assert.equal(cell, `\`${String(value)}\``, key);
+  }
+});
