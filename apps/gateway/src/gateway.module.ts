@@ -11,6 +11,7 @@ import { EnvelopeGroupsController } from './envelope/envelope-groups.controller'
 import { EnvelopePersonsController } from './envelope/envelope-persons.controller';
 import { FacesUseCases } from './faces/faces.use-cases';
 import { GatewayConfig } from './gateway.config';
+import { GroupModelCache } from './groups/group-model.cache';
 import { GroupsUseCases } from './groups/groups.use-cases';
 import { HealthController } from './health/health.controller';
 import { ImageFetcher, parseAllowList } from './images/image-fetcher';
@@ -37,6 +38,7 @@ export class GatewayModule implements NestModule {
             allow: parseAllowList(config.URL_FETCH_ALLOW),
           }),
         },
+        GroupModelCache,
         GroupsUseCases,
         PersonsUseCases,
         FacesUseCases,

@@ -18,6 +18,8 @@ export async function connectBroker(options: BrokerConnectionOptions): Promise<R
   try {
     const connection = await connect(options.url, {
       clientProperties: { connection_name: options.name },
+      // Frames of one message go out in several writes; Nagle would hold them for the peer's delayed ACK (~40 ms).
+      noDelay: true,
       recovery: {
         initialDelay: 200,
         maxDelay: 5000,

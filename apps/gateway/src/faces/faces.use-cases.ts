@@ -4,6 +4,9 @@ import {
   Limits,
   VisageError,
   type AddFaceReply,
+  type EnrolmentTarget,
+  type ExtractReply,
+  type RecognitionModel,
   type FaceRectangle,
   type PersistedFaceView,
 } from '#contracts';
@@ -12,6 +15,7 @@ import { RpcClient } from '#messaging';
 import type { Caller } from '../common/caller';
 import { fingerprintOf, writeRequestId } from '../common/fingerprint';
 import { GatewayConfig } from '../gateway.config';
+import { GroupModelCache } from '../groups/group-model.cache';
 import { ImageFetcher } from '../images/image-fetcher';
 import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
 
@@ -29,6 +33,7 @@ export class FacesUseCases {
     private readonly rpc: RpcClient,
     private readonly images: ImageFetcher,
     private readonly config: GatewayConfig,
+    private readonly groupModels: GroupModelCache,
   ) {}
 
   /**
@@ -47,15 +52,34 @@ export class FacesUseCases {
     const bytes = await this.resolve(image);
     checkImageBytes(bytes);
     const ref = { tenantId: caller.tenantId, ...path };
-    const target = await this.rpc.send('persons.enrolmentTarget', ref, { requestId: caller.requestId });
-    // Early refusal saves an extraction; the store re-checks under the person lock. A keyed retry of a write
-    // that already succeeded must still reach the store to get its first answer back.
+    const extract = (recognitionModel: RecognitionModel) =>
+      this.rpc.send(
+        'detector.extract',
+        { image: bytes, detectionModel, recognitionModel, purpose: 'enrol', targetFace },
+        { requestId: caller.requestId, timeoutMs: this.config.DETECT_TIMEOUT_MS },
+      );
+    const checkTarget = () => this.rpc.send('persons.enrolmentTarget', ref, { requestId: caller.requestId });
+
+    const knownModel = this.groupModels.get(caller.tenantId, path.groupId);
+    let target: EnrolmentTarget;
+    let extracted: ExtractReply;
+    if (knownModel) {
+      // Both at once; the person check's error wins, as it would have come first.
+      const [checked, extraction] = await Promise.allSettled([checkTarget(), extract(knownModel)]);
+      if (checked.status === 'rejected') throw checked.reason;
+      target = checked.value;
+      extracted =
+        target.recognitionModel === knownModel
+          ? await settledValue(extraction)
+          : await extract(target.recognitionModel);
+    } else {
+      target = await checkTarget();
+      extracted = await extract(target.recognitionModel);
+    }
+    this.groupModels.remember(caller.tenantId, path.groupId, target.recognitionModel);
+    // The store re-checks the limit under the person lock; this early refusal only spares a write. A keyed
+    // retry of a write that already succeeded must still reach the store to get its first answer back.
     if (!idempotencyKey && target.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');
-    const extracted = await this.rpc.send(
-      'detector.extract',
-      { image: bytes, detectionModel, recognitionModel: target.recognitionModel, purpose: 'enrol', targetFace },
-      { requestId: caller.requestId, timeoutMs: this.config.DETECT_TIMEOUT_MS },
-    );
     const face = extracted.faces[0];
     if (!face) throw new VisageError('NO_FACE_DETECTED');
     return this.rpc.send(
@@ -107,6 +131,11 @@ export class FacesUseCases {
   private async resolve(image: ImageInput): Promise<Buffer> {
     return 'bytes' in image ? image.bytes : this.images.fetch(image.url);
   }
+}
+
+async function settledValue<T>(result: PromiseSettledResult<T>): Promise<T> {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function parseRectangle(value: string): FaceRectangle {

@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { defaultRecognitionModel, VisageError, type GroupView } from '#contracts';
 import { RpcClient } from '#messaging';
 import type { Caller } from '../common/caller';
+import { GroupModelCache } from './group-model.cache';
 import type { CreateGroupBody, ListQuery, UpdateGroupBody } from './groups.dto';
 
 @Injectable()
 export class GroupsUseCases {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly groupModels: GroupModelCache,
+  ) {}
 
   create(caller: Caller, groupId: string, body: CreateGroupBody): Promise<GroupView> {
     return this.rpc.send(
@@ -46,6 +50,7 @@ export class GroupsUseCases {
   }
 
   async delete(caller: Caller, groupId: string): Promise<void> {
+    this.groupModels.forget(caller.tenantId, groupId);
     await this.rpc.send('groups.delete', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
   }
 }
