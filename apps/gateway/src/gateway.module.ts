@@ -3,13 +3,22 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { RpcClient } from '#messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
+import { AzureRecognitionController } from './azure/azure-recognition.controller';
+import { AzureFacesController } from './azure/azure-faces.controller';
+import { AzureGroupsController } from './azure/azure-groups.controller';
+import { AzurePersonsController } from './azure/azure-persons.controller';
 import { DialectErrorFilter } from './common/dialect-error.filter';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { createValidationPipe } from './common/validation';
 import { EnvelopeFacesController } from './envelope/envelope-faces.controller';
 import { EnvelopeGroupsController } from './envelope/envelope-groups.controller';
 import { EnvelopePersonsController } from './envelope/envelope-persons.controller';
+import { DetectUseCases } from './detect/detect.use-cases';
+import { EnvelopeRecognitionController } from './envelope/envelope-recognition.controller';
 import { FacesUseCases } from './faces/faces.use-cases';
+import { IdentifyUseCases } from './identify/identify.use-cases';
+import { TrainingUseCases } from './training/training.use-cases';
+import { VerifyUseCases } from './verify/verify.use-cases';
 import { GatewayConfig } from './gateway.config';
 import { GroupModelCache } from './groups/group-model.cache';
 import { GroupsUseCases } from './groups/groups.use-cases';
@@ -25,7 +34,17 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [RpcModule.forClient(rpc)],
-      controllers: [HealthController, EnvelopeGroupsController, EnvelopePersonsController, EnvelopeFacesController],
+      controllers: [
+        HealthController,
+        EnvelopeGroupsController,
+        EnvelopePersonsController,
+        EnvelopeFacesController,
+        EnvelopeRecognitionController,
+        AzureGroupsController,
+        AzurePersonsController,
+        AzureFacesController,
+        AzureRecognitionController,
+      ],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: ApiKeys, useValue: keys },
@@ -42,6 +61,10 @@ export class GatewayModule implements NestModule {
         GroupsUseCases,
         PersonsUseCases,
         FacesUseCases,
+        TrainingUseCases,
+        DetectUseCases,
+        IdentifyUseCases,
+        VerifyUseCases,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },

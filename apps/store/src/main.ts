@@ -38,10 +38,13 @@ async function bootstrap(): Promise<void> {
         { queue: Queues.deadLetter, prefetch: 8, onFault: 'final' as const, answersDeadLetters: true },
       ],
     });
-    const app = await NestFactory.createMicroservice(StoreModule.register(dataSource, transport), {
-      strategy: transport,
-      logger,
-    });
+    const app = await NestFactory.createMicroservice(
+      StoreModule.register(dataSource, transport, config.TRAINING_LEASE_MS),
+      {
+        strategy: transport,
+        logger,
+      },
+    );
     app.useGlobalFilters(new PassRpcErrorsThrough());
     app.enableShutdownHooks();
     await app.listen();

@@ -16,4 +16,10 @@ export class StoreConfig extends BrokerConfig {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE: number = 20;
+
+  /** A running training renews a lease this long; when it lapses (its store died) another store resumes it. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  TRAINING_LEASE_MS: number = 30_000;
 }

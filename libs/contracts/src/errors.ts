@@ -80,6 +80,33 @@ export const ErrorCatalogue = {
     422,
     'This Idempotency-Key was already used for a different request.',
   ),
+  GROUP_NOT_TRAINED: entry(
+    'GROUP_NOT_TRAINED',
+    'LargePersonGroupNotTrained',
+    400,
+    'Large person group has not been trained successfully. Train it, then retry.',
+  ),
+  TRAINING_NOT_FOUND: entry(
+    'TRAINING_NOT_FOUND',
+    'LargePersonGroupNotTrained',
+    404,
+    'Large person group has never been trained.',
+  ),
+  TRAINING_IN_PROGRESS: entry(
+    'TRAINING_IN_PROGRESS',
+    'LargePersonGroupTrainingNotFinished',
+    409,
+    'Large person group is under training. Retry when the training has finished.',
+    true,
+  ),
+  FACE_ID_NOT_FOUND: entry('FACE_ID_NOT_FOUND', 'FaceNotFound', 400, 'Face is not found or has expired.'),
+  VERIFY_FACE_ID_NOT_FOUND: entry('VERIFY_FACE_ID_NOT_FOUND', 'FaceNotFound', 404, 'Face is not found or has expired.'),
+  RECOGNITION_MODEL_MISMATCH: entry(
+    'RECOGNITION_MODEL_MISMATCH',
+    'BadArgument',
+    400,
+    "'recognitionModel' is incompatible: the faces were extracted with different recognition models.",
+  ),
   UNAUTHORIZED: entry(
     'UNAUTHORIZED',
     '401',

@@ -160,6 +160,50 @@ export interface StoreStatus {
   shards: { total: number; owned: number[] };
 }
 
+// ---- store: detected faces, training, identify, verify ----
+
+export interface SaveDetectedFacesRequest extends TenantScoped {
+  recognitionModel: RecognitionModel;
+  ttlSeconds: number;
+  embeddings: Float32Array[];
+}
+
+export type TrainingState = 'notStarted' | 'running' | 'succeeded' | 'failed';
+
+export interface TrainingStatusView {
+  status: TrainingState;
+  createdDateTime: string;
+  lastActionDateTime: string | null;
+  lastSuccessfulTrainingDateTime: string | null;
+  message: string | null;
+}
+
+export interface IdentifyRequest extends GroupRef {
+  faceIds: string[];
+  maxNumOfCandidatesReturned: number;
+  /** When absent, the calibrated default (confidence 0.5). */
+  confidenceThreshold?: number;
+}
+
+export interface IdentifyCandidate {
+  personId: string;
+  confidence: number;
+}
+
+export interface IdentifyResult {
+  faceId: string;
+  candidates: IdentifyCandidate[];
+}
+
+export type VerifyRequest =
+  | (TenantScoped & { faceId1: string; faceId2: string })
+  | (TenantScoped & { faceId: string; groupId: string; personId: string });
+
+export interface VerifyResult {
+  isIdentical: boolean;
+  confidence: number;
+}
+
 /** Typed map of every RPC. */
 export interface RpcContract {
   'detector.extract': { request: ExtractRequest; reply: ExtractReply };
@@ -178,6 +222,12 @@ export interface RpcContract {
   'persons.enrolmentTarget': { request: PersonRef; reply: EnrolmentTarget };
   'faces.get': { request: FaceRef; reply: PersistedFaceView };
   'faces.update': { request: UpdateFaceRequest; reply: PersistedFaceView };
+
+  'detected.save': { request: SaveDetectedFacesRequest; reply: { faceIds: string[] } };
+  'training.start': { request: GroupRef; reply: TrainingStatusView };
+  'training.status': { request: GroupRef; reply: TrainingStatusView };
+  'faces.identify': { request: IdentifyRequest; reply: IdentifyResult[] };
+  'faces.verify': { request: VerifyRequest; reply: VerifyResult };
 
   'faces.add': { request: AddFaceRequest; reply: AddFaceReply };
   'faces.delete': { request: FaceRef & IdempotentWrite; reply: { deleted: true } };
@@ -207,6 +257,11 @@ export const PatternDestinations: Record<Pattern, Destination> = {
   'persons.enrolmentTarget': 'store',
   'faces.get': 'store',
   'faces.update': 'store',
+  'detected.save': 'store',
+  'training.start': 'store',
+  'training.status': 'store',
+  'faces.identify': 'store',
+  'faces.verify': 'store',
   'faces.add': 'shard',
   'faces.delete': 'shard',
   'persons.delete': 'shard',

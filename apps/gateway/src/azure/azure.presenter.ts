@@ -1,6 +1,67 @@
-/** The Azure dialect's error body: {"error": {"code", "message"}} with Azure's codes. */
-import type { VisageError } from '#contracts';
+/**
+ * The Azure dialect's shapes (spec §3, §7): Azure's field names, errors as {"error": {"code", "message"}}.
+ * An unset userData is omitted rather than null: both official clients type it `userData?: string`.
+ */
+import type {
+  AddFaceReply,
+  GroupView,
+  PersistedFaceView,
+  PersonView,
+  TrainingStatusView,
+  VisageError,
+} from '#contracts';
+import type { DetectedFaceView } from '../detect/detect.use-cases';
 
 export function renderAzureError(error: VisageError) {
   return { error: { code: error.entry.azureCode, message: error.message } };
+}
+
+export function azureGroup(view: GroupView, returnRecognitionModel = false) {
+  return {
+    largePersonGroupId: view.groupId,
+    name: view.name,
+    ...userDataOf(view),
+    ...(returnRecognitionModel ? { recognitionModel: view.recognitionModel } : {}),
+  };
+}
+
+export function azureCreatedPerson(view: PersonView) {
+  return { personId: view.personId };
+}
+
+export function azurePerson(view: PersonView) {
+  return {
+    personId: view.personId,
+    name: view.name,
+    ...userDataOf(view),
+    persistedFaceIds: view.persistedFaceIds,
+  };
+}
+
+export function azureAddedFace(reply: AddFaceReply) {
+  return { persistedFaceId: reply.persistedFaceId };
+}
+
+export function azureFace(view: PersistedFaceView) {
+  return { persistedFaceId: view.persistedFaceId, ...userDataOf(view) };
+}
+
+function userDataOf(view: { userData: string | null }): { userData?: string } {
+  return view.userData === null ? {} : { userData: view.userData };
+}
+
+export function azureTrainingStatus(view: TrainingStatusView) {
+  return {
+    status: view.status,
+    createdDateTime: view.createdDateTime,
+    lastActionDateTime: view.lastActionDateTime,
+    lastSuccessfulTrainingDateTime: view.lastSuccessfulTrainingDateTime,
+    message: view.message,
+  };
+}
+
+/** Attributes appear only when asked for, under faceAttributes, as in Azure. */
+export function azureDetectedFace(face: DetectedFaceView, attributes: string[]) {
+  const { qualityForRecognition, ...rest } = face;
+  return attributes.includes('qualityForRecognition') ? { ...rest, faceAttributes: { qualityForRecognition } } : rest;
 }

@@ -30,7 +30,7 @@ export class DialectErrorFilter implements ExceptionFilter {
     const error = this.toCatalogue(exception, request);
     if (response.headersSent) return;
     if (error.entry.retryable) response.setHeader('Retry-After', '1');
-    const azure = request.path.startsWith('/face/');
+    const azure = /^\/face\//i.test(request.path);
     const body = azure ? renderAzureError(error) : renderEnvelopeError(error);
     if (azure) response.setHeader('x-ms-error-code', error.entry.azureCode);
     response.status(error.entry.status).json(body);

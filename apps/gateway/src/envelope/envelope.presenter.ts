@@ -1,5 +1,12 @@
 /** The envelope dialect's shapes: {"success": true, "data"} and {"success": false, "error": {code, message}}. */
-import type { AddFaceReply, GroupView, PersistedFaceView, PersonView, VisageError } from '#contracts';
+import type {
+  AddFaceReply,
+  GroupView,
+  PersistedFaceView,
+  PersonView,
+  TrainingStatusView,
+  VisageError,
+} from '#contracts';
 
 export function ok<T>(data: T): { success: true; data: T } {
   return { success: true, data };
@@ -55,4 +62,14 @@ export function faceData(view: PersistedFaceView) {
 
 export function deletedData(id: string) {
   return { id, deleted: true };
+}
+
+export function trainingData(view: TrainingStatusView) {
+  return {
+    status: view.status,
+    created_at: view.createdDateTime,
+    last_action_at: view.lastActionDateTime,
+    last_successful_training_at: view.lastSuccessfulTrainingDateTime,
+    message: view.message,
+  };
 }

@@ -122,4 +122,87 @@ export class AppliedWriteEntity {
   createdAt!: Date;
 }
 
-export const entities = [LargePersonGroupEntity, PersonEntity, PersistedFaceEntity, AppliedWriteEntity];
+/** A face from Detect: a temporary handle (faceId) to its vector, gone after its time to live. */
+@Entity('detected_face')
+export class DetectedFaceEntity {
+  @PrimaryColumn({ name: 'face_id', type: 'uuid' })
+  faceId!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ name: 'recognition_model', type: 'text' })
+  recognitionModel!: string;
+
+  @Column({ type: 'bytea' })
+  embedding!: Buffer;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+}
+
+/** The training state of a group; the snapshot it points to is what identify reads. */
+@Entity('training')
+export class TrainingEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @PrimaryColumn({ name: 'group_id', type: 'text' })
+  groupId!: string;
+
+  @Column({ type: 'text' })
+  status!: 'running' | 'succeeded' | 'failed';
+
+  @Column({ type: 'text', nullable: true })
+  message!: string | null;
+
+  @Column({ name: 'last_action_at', type: 'timestamptz', nullable: true })
+  lastActionAt!: Date | null;
+
+  @Column({ name: 'last_success_at', type: 'timestamptz', nullable: true })
+  lastSuccessAt!: Date | null;
+
+  /** Version of the last successful snapshot; 0 = none. */
+  @Column({ name: 'snapshot_version', type: 'int' })
+  snapshotVersion!: number;
+
+  /** Version the running training writes. */
+  @Column({ name: 'building_version', type: 'int' })
+  buildingVersion!: number;
+
+  /** A running training whose lease has passed lost its store process and is taken over. */
+  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
+  leaseUntil!: Date | null;
+}
+
+/** One slice of a trained snapshot: vectors (float32 LE, row-major) and the person of each row. */
+@Entity('training_snapshot_chunk')
+export class TrainingSnapshotChunkEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @PrimaryColumn({ name: 'group_id', type: 'text' })
+  groupId!: string;
+
+  @PrimaryColumn({ type: 'int' })
+  version!: number;
+
+  @PrimaryColumn({ type: 'int' })
+  chunk!: number;
+
+  @Column({ name: 'person_ids', type: 'uuid', array: true })
+  personIds!: string[];
+
+  @Column({ type: 'bytea' })
+  embeddings!: Buffer;
+}
+
+export const entities = [
+  LargePersonGroupEntity,
+  PersonEntity,
+  PersistedFaceEntity,
+  AppliedWriteEntity,
+  DetectedFaceEntity,
+  TrainingEntity,
+  TrainingSnapshotChunkEntity,
+];

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import type { Caller } from '../common/caller';
+import { CurrentCaller } from '../common/caller.decorator';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
+import { imageInputOf, type RequestWithBody } from '../common/image-input';
+import { GroupIdPipe, PersistedFaceIdPipe, PersonIdPipe } from '../common/validation';
+import { AddFaceQuery, UpdateFaceBody } from '../faces/faces.dto';
+import { FacesUseCases } from '../faces/faces.use-cases';
+import { azureAddedFace, azureFace } from './azure.presenter';
+import { azurePaths } from './azure.routes';
+
+@Controller(azurePaths('largepersongroups/:groupId/persons/:personId/persistedfaces'))
+export class AzureFacesController {
+  constructor(private readonly faces: FacesUseCases) {}
+
+  /** "Add from stream" and "add from URL" share this route; the Content-Type picks one. */
+  @Post()
+  @HttpCode(200)
+  async add(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Param('personId', PersonIdPipe) personId: string,
+    @Query() query: AddFaceQuery,
+    @Req() request: RequestWithBody,
+    @IdempotencyKey() idempotencyKey?: string,
+  ) {
+    const image = imageInputOf(request);
+    return azureAddedFace(await this.faces.add(caller, { groupId, personId }, image, query, idempotencyKey));
+  }
+
+  @Get(':persistedFaceId')
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Param('personId', PersonIdPipe) personId: string,
+    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+  ) {
+    return azureFace(await this.faces.get(caller, { groupId, personId }, persistedFaceId));
+  }
+
+  @Patch(':persistedFaceId')
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Param('personId', PersonIdPipe) personId: string,
+    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @Body() body: UpdateFaceBody,
+  ): Promise<void> {
+    await this.faces.update(caller, { groupId, personId }, persistedFaceId, body);
+  }
+
+  @Delete(':persistedFaceId')
+  async delete(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Param('personId', PersonIdPipe) personId: string,
+    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<void> {
+    await this.faces.delete(caller, { groupId, personId }, persistedFaceId, idempotencyKey);
+  }
+}

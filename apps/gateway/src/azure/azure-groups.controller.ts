@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
+import type { Caller } from '../common/caller';
+import { CurrentCaller } from '../common/caller.decorator';
+import { GroupIdPipe } from '../common/validation';
+import { CreateGroupBody, GroupQuery, ListGroupsQuery, UpdateGroupBody } from '../groups/groups.dto';
+import { GroupsUseCases } from '../groups/groups.use-cases';
+import { azureGroup } from './azure.presenter';
+import { azurePaths } from './azure.routes';
+
+/** LargePersonGroup CRUD in the Azure dialect; writes answer 200 with an empty body (spec §3). */
+@Controller(azurePaths('largepersongroups'))
+export class AzureGroupsController {
+  constructor(private readonly groups: GroupsUseCases) {}
+
+  @Put(':groupId')
+  @HttpCode(200)
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe('INVALID_GROUP_ID')) groupId: string,
+    @Body() body: CreateGroupBody,
+  ): Promise<void> {
+    await this.groups.create(caller, groupId, body);
+  }
+
+  @Get()
+  async list(@CurrentCaller() caller: Caller, @Query() query: ListGroupsQuery) {
+    return (await this.groups.list(caller, query)).map((group) => azureGroup(group, query.returnRecognitionModel));
+  }
+
+  @Get(':groupId')
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Query() query: GroupQuery,
+  ) {
+    return azureGroup(await this.groups.get(caller, groupId), query.returnRecognitionModel);
+  }
+
+  @Patch(':groupId')
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Body() body: UpdateGroupBody,
+  ): Promise<void> {
+    await this.groups.update(caller, groupId, body);
+  }
+
+  @Delete(':groupId')
+  async delete(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string): Promise<void> {
+    await this.groups.delete(caller, groupId);
+  }
+}

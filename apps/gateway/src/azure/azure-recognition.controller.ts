@@ -1,0 +1,68 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { absoluteUrl, type UrlSource } from '../common/absolute-url';
+import type { Caller } from '../common/caller';
+import { CurrentCaller } from '../common/caller.decorator';
+import { imageInputOf, type RequestWithBody } from '../common/image-input';
+import { GroupIdPipe } from '../common/validation';
+import { DetectQuery } from '../detect/detect.dto';
+import { DetectUseCases } from '../detect/detect.use-cases';
+import { IdentifyBody } from '../identify/identify.dto';
+import { IdentifyUseCases } from '../identify/identify.use-cases';
+import { TrainingUseCases } from '../training/training.use-cases';
+import { VerifyBody } from '../verify/verify.dto';
+import { VerifyUseCases } from '../verify/verify.use-cases';
+import { azureDetectedFace, azureTrainingStatus } from './azure.presenter';
+import { azurePaths } from './azure.routes';
+
+interface HeaderSink {
+  setHeader(name: string, value: string): void;
+}
+
+/** Train, training status, detect, identify and verify in the Azure dialect (spec §3-§6). */
+@Controller(azurePaths(''))
+export class AzureRecognitionController {
+  constructor(
+    private readonly training: TrainingUseCases,
+    private readonly detector: DetectUseCases,
+    private readonly identifier: IdentifyUseCases,
+    private readonly verifier: VerifyUseCases,
+  ) {}
+
+  /** 202 with an empty body and an absolute operation-Location, which the REST client's poller follows. */
+  @Post('largepersongroups/:groupId/train')
+  @HttpCode(202)
+  async train(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Req() request: UrlSource & { path: string },
+    @Res({ passthrough: true }) response: HeaderSink,
+  ): Promise<void> {
+    await this.training.start(caller, groupId);
+    response.setHeader('operation-Location', absoluteUrl(request, request.path.replace(/\/train$/, '/training')));
+  }
+
+  @Get('largepersongroups/:groupId/training')
+  async trainingStatus(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+    return azureTrainingStatus(await this.training.status(caller, groupId));
+  }
+
+  @Post('detect')
+  @HttpCode(200)
+  async detect(@CurrentCaller() caller: Caller, @Query() query: DetectQuery, @Req() request: RequestWithBody) {
+    const options = this.detector.options(query);
+    const faces = await this.detector.detect(caller, imageInputOf(request), options);
+    return faces.map((face) => azureDetectedFace(face, options.attributes));
+  }
+
+  @Post('identify')
+  @HttpCode(200)
+  identify(@CurrentCaller() caller: Caller, @Body() body: IdentifyBody) {
+    return this.identifier.identify(caller, body);
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  verify(@CurrentCaller() caller: Caller, @Body() body: VerifyBody) {
+    return this.verifier.verify(caller, body);
+  }
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Caller } from '../common/caller';
+import { CurrentCaller } from '../common/caller.decorator';
+import { imageInputOf, type RequestWithBody } from '../common/image-input';
+import { GroupIdPipe } from '../common/validation';
+import { DetectQuery } from '../detect/detect.dto';
+import { DetectUseCases } from '../detect/detect.use-cases';
+import { IdentifyBody } from '../identify/identify.dto';
+import { IdentifyUseCases } from '../identify/identify.use-cases';
+import { TrainingUseCases } from '../training/training.use-cases';
+import { VerifyBody } from '../verify/verify.dto';
+import { VerifyUseCases } from '../verify/verify.use-cases';
+import { ok, trainingData } from './envelope.presenter';
+import { absoluteUrl, type UrlSource } from '../common/absolute-url';
+
+interface HeaderSink {
+  setHeader(name: string, value: string): void;
+}
+
+@Controller()
+export class EnvelopeRecognitionController {
+  constructor(
+    private readonly training: TrainingUseCases,
+    private readonly detector: DetectUseCases,
+    private readonly identifier: IdentifyUseCases,
+    private readonly verifier: VerifyUseCases,
+  ) {}
+
+  @Post('largepersongroups/:groupId/train')
+  @HttpCode(202)
+  async train(
+    @CurrentCaller() caller: Caller,
+    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @Req() request: UrlSource,
+    @Res({ passthrough: true }) response: HeaderSink,
+  ) {
+    const status = await this.training.start(caller, groupId);
+    response.setHeader('operation-Location', absoluteUrl(request, `/largepersongroups/${groupId}/training`));
+    return ok(trainingData(status));
+  }
+
+  @Get('largepersongroups/:groupId/training')
+  async trainingStatus(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+    return ok(trainingData(await this.training.status(caller, groupId)));
+  }
+
+  @Post('detect')
+  @HttpCode(200)
+  async detect(@CurrentCaller() caller: Caller, @Query() query: DetectQuery, @Req() request: RequestWithBody) {
+    const options = this.detector.options(query);
+    return ok(await this.detector.detect(caller, imageInputOf(request), options));
+  }
+
+  @Post('identify')
+  @HttpCode(200)
+  async identify(@CurrentCaller() caller: Caller, @Body() body: IdentifyBody) {
+    return ok(await this.identifier.identify(caller, body));
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  async verify(@CurrentCaller() caller: Caller, @Body() body: VerifyBody) {
+    return ok(await this.verifier.verify(caller, body));
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { IdentifyResult } from '#contracts';
+import { RpcClient } from '#messaging';
+import type { Caller } from '../common/caller';
+import { requireLargePersonGroup } from '../common/group-scope';
+import type { IdentifyBody } from './identify.dto';
+
+const defaultCandidates = 10;
+
+@Injectable()
+export class IdentifyUseCases {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** Each faceId against the group's last successful training: candidates best first. */
+  identify(caller: Caller, body: IdentifyBody): Promise<IdentifyResult[]> {
+    return this.rpc.send(
+      'faces.identify',
+      {
+        tenantId: caller.tenantId,
+        groupId: requireLargePersonGroup(body.largePersonGroupId, body.personGroupId),
+        faceIds: body.faceIds.map((id) => id.toLowerCase()),
+        maxNumOfCandidatesReturned: body.maxNumOfCandidatesReturned ?? defaultCandidates,
+        confidenceThreshold: body.confidenceThreshold,
+      },
+      { requestId: caller.requestId },
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import type { TrainingStatusView } from '#contracts';
+import { RpcClient } from '#messaging';
+import type { Caller } from '../common/caller';
+
+@Injectable()
+export class TrainingUseCases {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** Starts an asynchronous training; poll `status` until succeeded or failed. */
+  start(caller: Caller, groupId: string): Promise<TrainingStatusView> {
+    return this.rpc.send('training.start', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+  }
+
+  status(caller: Caller, groupId: string): Promise<TrainingStatusView> {
+    return this.rpc.send('training.status', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { VisageError, type VerifyResult } from '#contracts';
+import { RpcClient } from '#messaging';
+import type { Caller } from '../common/caller';
+import { requireLargePersonGroup } from '../common/group-scope';
+import type { VerifyBody } from './verify.dto';
+
+@Injectable()
+export class VerifyUseCases {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** Face to face, or face to a person of a large person group (all the person's current faces). */
+  verify(caller: Caller, body: VerifyBody): Promise<VerifyResult> {
+    const options = { requestId: caller.requestId };
+    if (body.faceId1 !== undefined || body.faceId2 !== undefined) {
+      if (!body.faceId1 || !body.faceId2) throw new VisageError('VALIDATION_ERROR', 'Give both faceId1 and faceId2.');
+      const request = {
+        tenantId: caller.tenantId,
+        faceId1: body.faceId1.toLowerCase(),
+        faceId2: body.faceId2.toLowerCase(),
+      };
+      return this.rpc.send('faces.verify', request, options);
+    }
+    if (!body.faceId || !body.personId) {
+      throw new VisageError(
+        'VALIDATION_ERROR',
+        'Give faceId1 and faceId2, or faceId, largePersonGroupId and personId.',
+      );
+    }
+    const request = {
+      tenantId: caller.tenantId,
+      faceId: body.faceId.toLowerCase(),
+      groupId: requireLargePersonGroup(body.largePersonGroupId, body.personGroupId),
+      personId: body.personId.toLowerCase(),
+    };
+    return this.rpc.send('faces.verify', request, options);
+  }
+}

@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DetectedFacesModule } from '../detected-faces/detected-faces.module';
+import { GroupsModule } from '../groups/groups.module';
+import { PersonsModule } from '../persons/persons.module';
+import { RecognitionController } from './recognition.controller';
+import { RecognitionService } from './recognition.service';
+
+@Module({})
+export class RecognitionModule {
+  static register(training: DynamicModule): DynamicModule {
+    return {
+      module: RecognitionModule,
+      imports: [GroupsModule, PersonsModule, DetectedFacesModule, training],
+      controllers: [RecognitionController],
+      providers: [RecognitionService],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { GroupsModule } from '../groups/groups.module';
+import { TrainingController } from './training.controller';
+import { TRAINING_LEASE_MS, TrainingService } from './training.service';
+
+@Module({})
+export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly training: TrainingService) {}
+
+  static register(leaseMs: number): DynamicModule {
+    return {
+      module: TrainingModule,
+      imports: [GroupsModule],
+      controllers: [TrainingController],
+      providers: [TrainingService, { provide: TRAINING_LEASE_MS, useValue: leaseMs }],
+      exports: [TrainingService],
+    };
+  }
+
+  /** Looks for trainings abandoned by a store process that died, at start and then regularly. */
+  onModuleInit(): void {
+    const sweep = () => void this.training.resumeAbandoned().catch(() => undefined);
+    sweep();
+    this.timer = setInterval(sweep, 5_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Training turns a group's faces into a versioned snapshot. It runs in the background of the store process
+ * that accepted it, under a lease it keeps renewing; if that process dies, another store takes the expired
+ * lease over and runs the training again, so a training is never left "running" forever.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { VisageError, type GroupRef, type TrainingStatusView } from '#contracts';
+import { littleEndianToFloat32 } from '#messaging';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '../database/database.module';
+import { TrainingEntity, TrainingSnapshotChunkEntity, type LargePersonGroupEntity } from '../database/entities';
+import { GroupsService } from '../groups/groups.service';
+import { TrainingSnapshot } from './training-snapshot';
+
+export const TRAINING_LEASE_MS = Symbol('TRAINING_LEASE_MS');
+
+const chunkRows = 20_000;
+
+@Injectable()
+export class TrainingService {
+  private readonly logger = new Logger('training');
+  private readonly snapshots = new Map<string, TrainingSnapshot>();
+  private readonly loading = new Map<string, Promise<TrainingSnapshot>>();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(TRAINING_LEASE_MS) private readonly leaseMs: number,
+    private readonly groups: GroupsService,
+  ) {}
+
+  async start(ref: GroupRef): Promise<TrainingStatusView> {
+    const { group, training } = await this.dataSource.transaction(async (manager) => {
+      const group = await this.groups.require(manager, ref, true);
+      const prior = await manager.findOne(TrainingEntity, { where: { tenantId: ref.tenantId, groupId: ref.groupId } });
+      if (prior?.status === 'running') throw new VisageError('TRAINING_IN_PROGRESS');
+      const now = new Date();
+      const training: TrainingEntity = {
+        tenantId: ref.tenantId,
+        groupId: ref.groupId,
+        status: 'running',
+        message: null,
+        lastActionAt: now,
+        lastSuccessAt: prior?.lastSuccessAt ?? null,
+        snapshotVersion: prior?.snapshotVersion ?? 0,
+        buildingVersion: Math.max(prior?.snapshotVersion ?? 0, prior?.buildingVersion ?? 0) + 1,
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
+      };
+      await manager.save(TrainingEntity, training);
+      return { group, training };
+    });
+    void this.build(training);
+    return statusView(group, training);
+  }
+
+  async status(ref: GroupRef): Promise<TrainingStatusView> {
+    const group = await this.groups.require(this.dataSource.manager, ref);
+    const training = await this.dataSource
+      .getRepository(TrainingEntity)
+      .findOne({ where: { tenantId: ref.tenantId, groupId: ref.groupId } });
+    if (!training) throw new VisageError('TRAINING_NOT_FOUND');
+    return statusView(group, training);
+  }
+
+  /** Claims trainings whose store process went away (lease expired) and runs them again here. */
+  async resumeAbandoned(): Promise<void> {
+    const claimed: { tenant_id: string; group_id: string; building_version: number }[] = await this.dataSource
+      .query(
+        `UPDATE training SET lease_until = now() + make_interval(secs => $1::double precision / 1000)
+       WHERE status = 'running' AND lease_until < now()
+       RETURNING tenant_id, group_id, building_version`,
+        [this.leaseMs],
+      )
+      .then((result: unknown) => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as never);
+    for (const row of claimed) {
+      this.logger.warn(`Resuming the abandoned training of group ${row.group_id}`);
+      void this.build({ tenantId: row.tenant_id, groupId: row.group_id, buildingVersion: row.building_version });
+    }
+  }
+
+  /** The last successful snapshot of a group, from memory when this process has it. */
+  async snapshot(ref: GroupRef, version: number): Promise<TrainingSnapshot> {
+    const key = `${ref.tenantId}\0${ref.groupId}`;
+    const cached = this.snapshots.get(key);
+    if (cached?.version === version) return cached;
+    const loadKey = `${key}\0${version}`;
+    let loading = this.loading.get(loadKey);
+    if (!loading) {
+      loading = this.loadSnapshot(ref, version).finally(() => this.loading.delete(loadKey));
+      this.loading.set(loadKey, loading);
+    }
+    const snapshot = await loading;
+    this.snapshots.set(key, snapshot);
+    return snapshot;
+  }
+
+  private async build(training: Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'>): Promise<void> {
+    const { tenantId, groupId, buildingVersion: version } = training;
+    const renew = setInterval(() => void this.renewLease(training).catch(() => undefined), this.leaseMs / 3);
+    try {
+      await this.dataSource.query(
+        'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3',
+        [tenantId, groupId, version],
+      );
+      let after: string | null = null;
+      let chunk = 0;
+      let rows = 0;
+      for (;;) {
+        const faces: { persisted_face_id: string; person_id: string; embedding: Buffer }[] =
+          await this.dataSource.query(
+            `SELECT persisted_face_id, person_id, embedding FROM persisted_face
+             WHERE tenant_id = $1 AND group_id = $2 AND ($3::uuid IS NULL OR persisted_face_id > $3::uuid)
+             ORDER BY persisted_face_id LIMIT $4`,
+            [tenantId, groupId, after, chunkRows],
+          );
+        if (faces.length === 0) break;
+        await this.dataSource.getRepository(TrainingSnapshotChunkEntity).insert({
+          tenantId,
+          groupId,
+          version,
+          chunk: chunk++,
+          personIds: faces.map((f) => f.person_id),
+          embeddings: Buffer.concat(faces.map((f) => f.embedding)),
+        });
+        rows += faces.length;
+        after = faces[faces.length - 1]!.persisted_face_id;
+      }
+      if (rows === 0) throw new TrainingFailure('There is no face in the large person group.');
+      await this.finish(training, 'succeeded', null);
+      this.logger.log(`Trained group ${groupId}: ${rows} faces, snapshot version ${version}`);
+    } catch (error) {
+      const message = error instanceof TrainingFailure ? error.message : 'Training failed; retry.';
+      if (!(error instanceof TrainingFailure))
+        this.logger.error(`Training of ${groupId} failed: ${(error as Error).message}`);
+      await this.finish(training, 'failed', message).catch(() => undefined);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async finish(
+    training: Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'>,
+    status: 'succeeded' | 'failed',
+    message: string | null,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const succeeded = status === 'succeeded';
+      await manager.query(
+        `UPDATE training SET status = $4, message = $5, last_action_at = now(), lease_until = NULL,
+           snapshot_version = CASE WHEN $6 THEN building_version ELSE snapshot_version END,
+           last_success_at = CASE WHEN $6 THEN now() ELSE last_success_at END
+         WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND status = 'running'`,
+        [training.tenantId, training.groupId, training.buildingVersion, status, message, succeeded],
+      );
+      // Keep only the snapshot identify reads.
+      await manager.query(
+        `DELETE FROM training_snapshot_chunk c USING training t
+         WHERE c.tenant_id = $1 AND c.group_id = $2 AND t.tenant_id = c.tenant_id AND t.group_id = c.group_id
+           AND c.version <> t.snapshot_version`,
+        [training.tenantId, training.groupId],
+      );
+    });
+  }
+
+  private async renewLease(training: Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'>): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE training SET lease_until = now() + make_interval(secs => $4::double precision / 1000)
+       WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND status = 'running'`,
+      [training.tenantId, training.groupId, training.buildingVersion, this.leaseMs],
+    );
+  }
+
+  private async loadSnapshot(ref: GroupRef, version: number): Promise<TrainingSnapshot> {
+    const chunks = await this.dataSource.getRepository(TrainingSnapshotChunkEntity).find({
+      where: { tenantId: ref.tenantId, groupId: ref.groupId, version },
+      order: { chunk: 'ASC' },
+    });
+    const personIdOfRow = chunks.flatMap((c) => c.personIds);
+    const dimension = chunks[0] ? chunks[0].embeddings.length / 4 / chunks[0].personIds.length : 0;
+    const matrix = new Float32Array(personIdOfRow.length * dimension);
+    let offset = 0;
+    for (const chunk of chunks) {
+      const vectors = littleEndianToFloat32(chunk.embeddings);
+      matrix.set(vectors, offset);
+      offset += vectors.length;
+    }
+    return TrainingSnapshot.fromRows(version, dimension, personIdOfRow, matrix);
+  }
+}
+
+class TrainingFailure extends Error {}
+
+function statusView(group: LargePersonGroupEntity, training: TrainingEntity): TrainingStatusView {
+  return {
+    status: training.status,
+    createdDateTime: group.createdAt.toISOString(),
+    lastActionDateTime: training.lastActionAt?.toISOString() ?? null,
+    lastSuccessfulTrainingDateTime: training.lastSuccessAt?.toISOString() ?? null,
+    message: training.message,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:accuracy`: recognition accuracy on the labelled development set (../shared/testdata/faces):
+ * detection rate, verification on pairs.json (ROC AUC, accuracy at the calibrated threshold, true-accept rate
+ * at 0.1 % false accepts), leave-one-out identification (top-1), and the similarity → confidence curve fitted
+ * on the pairs. Writes bench/results/accuracy.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import path from 'node:path';
+import { RecognitionModels, type RecognitionModel } from '#contracts';
+import { ExtractionPool } from '../apps/detector/src/extraction/extraction-pool';
+import { RecognitionModelSpecs } from '../apps/detector/src/models/model-registry';
+import { facesDir, repoRoot } from '../test/support/stack';
+
+interface Photo {
+  file: string;
+  identity: string;
+}
+
+interface Pair {
+  a: string;
+  b: string;
+  same: boolean;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** Area under the ROC curve: the chance that a random same pair scores above a random different pair. */
+function rocAuc(same: number[], different: number[]): number {
+  let wins = 0;
+  for (const s of same) for (const d of different) wins += s > d ? 1 : s === d ? 0.5 : 0;
+  return wins / (same.length * different.length);
+}
+
+/** Logistic regression of `same` on similarity: confidence = 1 / (1 + exp(-(slope * s + intercept))). */
+function fitLogistic(scores: number[], labels: boolean[]): { slope: number; intercept: number } {
+  let slope = 10;
+  let intercept = -5;
+  const rate = 0.5;
+  for (let step = 0; step < 20_000; step++) {
+    let gradSlope = 0;
+    let gradIntercept = 0;
+    for (let i = 0; i < scores.length; i++) {
+      const p = 1 / (1 + Math.exp(-(slope * scores[i]! + intercept)));
+      const error = p - (labels[i] ? 1 : 0);
+      gradSlope += error * scores[i]!;
+      gradIntercept += error;
+    }
+    slope -= (rate * gradSlope) / scores.length;
+    intercept -= (rate * gradIntercept) / scores.length;
+  }
+  return { slope: round(slope, 4), intercept: round(intercept, 4) };
+}
+
+function round(value: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+async function embeddingsFor(model: RecognitionModel, photos: Photo[], pool: ExtractionPool) {
+  const embeddings = new Map<string, Float32Array>();
+  let detectedOne = 0;
+  await Promise.all(
+    photos.map(async (photo) => {
+      const reply = await pool.extract({
+        image: readFileSync(path.join(facesDir, photo.file)),
+        detectionModel: 'detection_01',
+        recognitionModel: model,
+        purpose: 'detect',
+      });
+      if (reply.faces.length === 1) detectedOne++;
+      if (reply.faces[0]) embeddings.set(photo.file, reply.faces[0].embedding);
+    }),
+  );
+  return { embeddings, detectedOne };
+}
+
+function evaluate(photos: Photo[], pairs: Pair[], embeddings: Map<string, Float32Array>) {
+  const scored = pairs
+    .filter((p) => embeddings.has(p.a) && embeddings.has(p.b))
+    .map((p) => ({ same: p.same, score: dot(embeddings.get(p.a)!, embeddings.get(p.b)!) }));
+  const same = scored.filter((p) => p.same).map((p) => p.score);
+  const different = scored.filter((p) => !p.same).map((p) => p.score);
+  const curve = fitLogistic(
+    scored.map((p) => p.score),
+    scored.map((p) => p.same),
+  );
+  const threshold = -curve.intercept / curve.slope;
+  const correct = scored.filter((p) => p.score >= threshold === p.same).length;
+  const sortedDifferent = [...different].sort((a, b) => b - a);
+  // Strictest threshold that keeps false accepts at or under 0.1 % of the different pairs.
+  const allowedFalseAccepts = Math.floor(different.length * 0.001);
+  const farThreshold = sortedDifferent[allowedFalseAccepts] ?? -1;
+  const trueAccepts = same.filter((s) => s > farThreshold).length;
+
+  // Leave-one-out identification: each photo against all others, persons ranked by their best face.
+  let top1 = 0;
+  const probes = photos.filter((p) => embeddings.has(p.file));
+  for (const probe of probes) {
+    const best = new Map<string, number>();
+    for (const other of probes) {
+      if (other.file === probe.file) continue;
+      const s = dot(embeddings.get(probe.file)!, embeddings.get(other.file)!);
+      best.set(other.identity, Math.max(best.get(other.identity) ?? -1, s));
+    }
+    const ranked = [...best.entries()].sort((a, b) => b[1] - a[1]);
+    if (ranked[0]?.[0] === probe.identity) top1++;
+  }
+  return {
+    pairs: scored.length,
+    rocAuc: round(rocAuc(same, different)),
+    confidenceCurve: curve,
+    calibratedSimilarityThreshold: round(threshold),
+    verificationAccuracy: round(correct / scored.length),
+    trueAcceptRateAtFar0001: round(trueAccepts / same.length),
+    identificationTop1: round(top1 / probes.length),
+    identificationProbes: probes.length,
+    similarity: {
+      sameMedian: round(median(same)),
+      sameMin: round(Math.min(...same)),
+      differentMedian: round(median(different)),
+      differentMax: round(Math.max(...different)),
+    },
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const photos = JSON.parse(readFileSync(path.join(facesDir, 'manifest.json'), 'utf8')) as Photo[];
+  const pairs = JSON.parse(readFileSync(path.join(facesDir, 'pairs.json'), 'utf8')) as Pair[];
+  const pool = await ExtractionPool.start({ workers: availableParallelism(), backend: 'auto' });
+  const models: Record<string, unknown> = {};
+  const byNet = new Map<string, unknown>();
+  try {
+    for (const model of RecognitionModels) {
+      const spec = RecognitionModelSpecs[model];
+      const netKey = `${spec.sourcePackage}:${spec.net}`;
+      // Names that share a network share its figures; the network runs once.
+      if (!byNet.has(netKey)) {
+        const { embeddings, detectedOne } = await embeddingsFor(model, photos, pool);
+        byNet.set(netKey, {
+          network: netKey,
+          dimension: spec.dimension,
+          photos: photos.length,
+          detectionRate: round(detectedOne / photos.length),
+          ...evaluate(photos, pairs, embeddings),
+        });
+      }
+      models[model] = byNet.get(netKey);
+      console.log(model, JSON.stringify(models[model]));
+    }
+  } finally {
+    await pool.close();
+  }
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: availableParallelism() },
+    dataset: 'shared/testdata/faces: 26 identities, 144 photos, 666 pairs (333 same)',
+    models,
+  };
+  const out = path.join(repoRoot, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'accuracy.json'), `${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+/**
+ * Similarity of two L2-normalised face vectors (their dot product, in [-1, 1]) → confidence in [0, 1] that
+ * they show the same person. A logistic curve fitted on the labelled development set's 666 pairs
+ * (`npm run bench:accuracy`, docs/models.md); confidence 0.5 is the threshold with the best accuracy there.
+ */
+export interface ConfidenceCurve {
+  slope: number;
+  intercept: number;
+}
+
+/** Fitted for the face-api 128-D descriptor, the network behind every recognition model today. */
+export const faceApiConfidenceCurve: ConfidenceCurve = { slope: 46.2133, intercept: -41.5703 };
+
+export function confidenceOf(similarity: number, curve: ConfidenceCurve = faceApiConfidenceCurve): number {
+  const confidence = 1 / (1 + Math.exp(-(curve.slope * similarity + curve.intercept)));
+  return Math.round(confidence * 1e5) / 1e5;
+}
+
+/** Verify answers isIdentical when the confidence reaches this; identify's default confidenceThreshold. */
+export const defaultConfidenceThreshold = 0.5;
