@@ -1,0 +1,179 @@
+/**
+ * `npm run bench:identify`: identification at scale. For groups of 10k, 100k and 1M faces (random unit vectors
+ * at the recognition model's dimension, seeded straight into Postgres), measures training through the running
+ * store, the snapshot's memory against the raw embedding bytes, and identify latency (p50/p99) through the
+ * gateway. Sizes: BENCH_IDENTIFY_SIZES=10000,100000,1000000. Writes bench/results/identify.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import path from 'node:path';
+import { float32ToLittleEndian, type RpcClient } from '#messaging';
+import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
+import { EnvelopeApi } from '../test/support/api';
+import { connectRpc, syntheticEmbedding } from '../test/support/rpc';
+import { repoRoot, Stack, waitFor } from '../test/support/stack';
+
+const sizes = (process.env.BENCH_IDENTIFY_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const dimension = 128;
+const facesPerPerson = 10;
+const queries = Number(process.env.BENCH_IDENTIFY_QUERIES ?? 50);
+const distinctVectors = 4096;
+
+interface SizeResult {
+  faces: number;
+  persons: number;
+  seedSeconds: number;
+  trainSeconds: number;
+  snapshotBytes: number;
+  rawEmbeddingBytes: number;
+  memoryRatio: number;
+  firstIdentifyMs: number;
+  identifyMs: { p50: number; p99: number };
+}
+
+async function seed(stack: Stack, groupId: string, faces: number): Promise<void> {
+  const db = await stack.db();
+  try {
+    const vectors = Array.from({ length: distinctVectors }, () => float32ToLittleEndian(syntheticEmbedding(dimension)));
+    await db.query('CREATE TEMP TABLE seed_vector (i int PRIMARY KEY, v bytea)');
+    await db.query('INSERT INTO seed_vector SELECT i - 1, v FROM unnest($1::bytea[]) WITH ORDINALITY AS t(v, i)', [
+      vectors,
+    ]);
+    const persons = Math.ceil(faces / facesPerPerson);
+    await db.query(
+      `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
+       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'default', $1, 'p' || i, 0, now(), now()
+       FROM generate_series(1, $2::int) i`,
+      [groupId, persons],
+    );
+    await db.query(
+      `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
+         recognition_model, face_rectangle, embedding, request_id, created_at)
+       SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(to_hex(1 + i % $3::int), 12, '0'))::uuid,
+         'default', $1, 'detection_01', 'recognition_01', '{"left":0,"top":0,"width":100,"height":100}',
+         s.v, $1 || '-' || i, now()
+       FROM generate_series(1, $2::int) i JOIN seed_vector s ON s.i = i % ${distinctVectors}`,
+      [groupId, faces, persons],
+    );
+  } finally {
+    await db.end();
+  }
+}
+
+async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: number): Promise<SizeResult> {
+  const groupId = `scale-${faces}`;
+  await api.createGroup(groupId);
+  let started = performance.now();
+  await seed(stack, groupId, faces);
+  const seedSeconds = (performance.now() - started) / 1000;
+
+  started = performance.now();
+  const train = await api.call('POST', `/largepersongroups/${groupId}/train`);
+  if (train.status !== 202) throw new Error(`train: ${JSON.stringify(train.body)}`);
+  let status = '';
+  await waitFor(
+    async () => {
+      status = ((await api.call<{ status: string }>('GET', `/largepersongroups/${groupId}/training`)).body.data
+        ?.status ?? '') as string;
+      return status === 'succeeded' || status === 'failed';
+    },
+    1_800_000,
+    `training of ${faces} faces`,
+  );
+  if (status !== 'succeeded') throw new Error(`training of ${faces} faces ${status}`);
+  const trainSeconds = (performance.now() - started) / 1000;
+
+  const { faceIds } = await rpc.send('detected.save', {
+    tenantId: 'default',
+    recognitionModel: 'recognition_01',
+    ttlSeconds: 3600,
+    embeddings: Array.from({ length: queries }, () => syntheticEmbedding(dimension)),
+  });
+  const identify = (faceId: string) =>
+    api.call('POST', '/identify', { faceIds: [faceId], largePersonGroupId: groupId, confidenceThreshold: 0 });
+  started = performance.now();
+  await identify(faceIds[0]!); // loads the snapshot into the store's memory
+  const firstIdentifyMs = performance.now() - started;
+  const latencies: number[] = [];
+  for (const faceId of faceIds) {
+    started = performance.now();
+    const response = await identify(faceId);
+    latencies.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`identify: ${JSON.stringify(response.body)}`);
+  }
+  latencies.sort((a, b) => a - b);
+
+  // The store holds this structure per trained group; its size follows from the array lengths.
+  const persons = Math.ceil(faces / facesPerPerson);
+  const personIds = Array.from(
+    { length: faces },
+    (_, i) => `00000000-0000-4000-8000-${(1 + (i % persons)).toString(16).padStart(12, '0')}`,
+  );
+  const snapshot = TrainingSnapshot.fromRows(1, dimension, personIds, new Float32Array(faces * dimension));
+  const rawEmbeddingBytes = faces * dimension * 4;
+  return {
+    faces,
+    persons,
+    seedSeconds: round(seedSeconds),
+    trainSeconds: round(trainSeconds),
+    snapshotBytes: snapshot.bytes,
+    rawEmbeddingBytes,
+    memoryRatio: round(snapshot.bytes / rawEmbeddingBytes, 3),
+    firstIdentifyMs: round(firstIdentifyMs),
+    identifyMs: {
+      p50: round(latencies[Math.floor(latencies.length * 0.5)]!),
+      p99: round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!),
+    },
+  };
+}
+
+function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+async function main(): Promise<void> {
+  const stack = await Stack.start({ detectorWorkers: 1 });
+  const results: SizeResult[] = [];
+  try {
+    const api = new EnvelopeApi(stack.baseUrl);
+    const rpc = await connectRpc(stack.amqpUrl);
+    try {
+      for (const faces of sizes) {
+        const result = await measure(stack, api, rpc, faces);
+        console.log(JSON.stringify(result));
+        results.push(result);
+      }
+    } finally {
+      await rpc.close();
+    }
+  } finally {
+    await stack.stop();
+  }
+  const out = path.join(repoRoot, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    path.join(out, 'identify.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: { cpu: cpus()[0]?.model, cores: availableParallelism() },
+        method: 'exact search (brute force over the snapshot), one query face per request, through the gateway',
+        results,
+        targets: {
+          trainSecondsAt1M: '<= 60',
+          identifyP50MsAt1M: '<= 20',
+          identifyP99MsAt1M: '<= 50',
+          memoryRatio: '<= 1.2',
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
