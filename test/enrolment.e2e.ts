@@ -327,10 +327,12 @@ describe('stored data', () => {
         `SELECT table_name, column_name FROM information_schema.columns
          WHERE table_schema = 'public' AND data_type = 'bytea'`,
       );
-      assert.deepEqual(
-        columns.rows.map((r) => `${r.table_name}.${r.column_name}`),
-        ['persisted_face.embedding'],
-      );
+      // Every binary column holds float32 feature vectors, nothing else.
+      assert.deepEqual(columns.rows.map((r) => `${r.table_name}.${r.column_name}`).sort(), [
+        'detected_face.embedding',
+        'persisted_face.embedding',
+        'training_snapshot_chunk.embeddings',
+      ]);
     } finally {
       await db.end();
     }

@@ -124,10 +124,10 @@ describe('detect, identify, verify', () => {
     assert.ok(['low', 'medium', 'high'].includes(detected!.qualityForRecognition));
     const group = await api.call<DetectedFace[]>('POST', '/detect', face('../faces/edge/multiple_faces_5.jpg'));
     assert.equal(group.body.data!.length, 5);
-    const widths = group.body.data!.map((f) => f.faceRectangle.width);
+    const areas = group.body.data!.map((f) => f.faceRectangle.width * f.faceRectangle.height);
     assert.deepEqual(
-      widths,
-      [...widths].sort((a, b) => b - a),
+      areas,
+      [...areas].sort((a, b) => b - a),
     );
     const refused = await api.call(
       'POST',

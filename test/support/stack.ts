@@ -149,7 +149,7 @@ async function management(method: string, apiPath: string, body?: unknown): Prom
   if (!response.ok) throw new Error(`RabbitMQ management ${method} ${apiPath}: ${response.status}`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

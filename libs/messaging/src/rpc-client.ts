@@ -35,6 +35,8 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Carried to the consumer for logs and, on writes, for idempotency. */
   requestId?: string;
+  /** 0-2 on queues that support it (the detector's): probes overtake queued work. */
+  priority?: number;
 }
 
 export class RpcClient {
@@ -104,6 +106,7 @@ export class RpcClient {
             persistent: destination !== 'detector',
             expiration: destination === 'detector' ? String(timeoutMs) : undefined,
             contentType: 'application/x-visage-frame',
+            priority: options.priority,
           },
           (error) => (error ? reject(error) : resolve()),
         );

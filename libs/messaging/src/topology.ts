@@ -51,7 +51,8 @@ export function describeTopology(shardCount: number): TopologyDescription {
       { name: Exchanges.deadLetter, type: 'fanout', durable: true },
     ],
     queues: [
-      { name: Queues.detector, arguments: { 'x-queue-type': 'classic' } },
+      // Priorities let health probes overtake a backlog of images.
+      { name: Queues.detector, arguments: { 'x-queue-type': 'classic', 'x-max-priority': 2 } },
       { name: Queues.store, arguments: quorumWithDeadLetter },
       { name: Queues.deadLetter, arguments: { 'x-queue-type': 'quorum' } },
       ...shards.map((name) => ({

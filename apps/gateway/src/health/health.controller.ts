@@ -25,7 +25,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() response: StatusResponse): Promise<void> {
     const [detector, store] = await Promise.allSettled([
-      this.rpc.send('detector.status', {}, { timeoutMs: probeTimeoutMs }),
+      this.rpc.send('detector.status', {}, { timeoutMs: probeTimeoutMs, priority: 2 }),
       this.rpc.send('store.status', {}, { timeoutMs: probeTimeoutMs }),
     ]);
     const ready = this.rpc.connected && detector.status === 'fulfilled' && store.status === 'fulfilled';
