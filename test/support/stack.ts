@@ -56,6 +56,8 @@ export class Stack {
       SHARD_COUNT: String(options.shardCount ?? 8),
       DETECTOR_WORKERS: String(options.detectorWorkers ?? 2),
       LOG_LEVEL: 'warn',
+      // Suites drive load on purpose; the rate limit has its own suite.
+      RATE_LIMIT_PER_SECOND: '0',
       ...options.env,
     };
     const stack = new Stack(id, vhost, database, port, env);

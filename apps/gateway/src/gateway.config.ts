@@ -16,6 +16,18 @@ export class GatewayConfig extends BrokerConfig {
   @IsString()
   API_KEYS?: string;
 
+  /** Sustained requests per second per API key (per tenant without keys); 0 turns rate limiting off. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_SECOND: number = 100;
+
+  /** Requests a key may send at once above the sustained rate: the size of its token bucket. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_BURST: number = 500;
+
   /** Deadline for store requests, in milliseconds. */
   @IsInt()
   @Min(100)

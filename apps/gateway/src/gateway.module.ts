@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { RpcClient } from '#messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
+import { RateLimitGuard } from './auth/rate-limit.guard';
 import { AzureRecognitionController } from './azure/azure-recognition.controller';
 import { AzureFacesController } from './azure/azure-faces.controller';
 import { AzureGroupsController } from './azure/azure-groups.controller';
@@ -25,8 +26,23 @@ import { GroupsUseCases } from './groups/groups.use-cases';
 import { HealthController } from './health/health.controller';
 import { ImageFetcher, parseAllowList } from './images/image-fetcher';
 import { RpcModule } from './messaging/rpc.module';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { ApiDescription, OpenApiController } from './openapi/openapi.controller';
 import { PersonsUseCases } from './persons/persons.use-cases';
 import { Limits } from '#contracts';
+
+/** The controllers the API description covers: every route but the description's own. */
+export const apiControllers = [
+  HealthController,
+  EnvelopeGroupsController,
+  EnvelopePersonsController,
+  EnvelopeFacesController,
+  EnvelopeRecognitionController,
+  AzureGroupsController,
+  AzurePersonsController,
+  AzureFacesController,
+  AzureRecognitionController,
+];
 
 @Module({})
 export class GatewayModule implements NestModule {
@@ -34,20 +50,11 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [RpcModule.forClient(rpc)],
-      controllers: [
-        HealthController,
-        EnvelopeGroupsController,
-        EnvelopePersonsController,
-        EnvelopeFacesController,
-        EnvelopeRecognitionController,
-        AzureGroupsController,
-        AzurePersonsController,
-        AzureFacesController,
-        AzureRecognitionController,
-      ],
+      controllers: [...apiControllers, OpenApiController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: ApiKeys, useValue: keys },
+        { provide: ApiDescription, useValue: new ApiDescription(buildOpenApiDocument(apiControllers)) },
         {
           provide: ImageFetcher,
           useValue: new ImageFetcher({
@@ -65,7 +72,9 @@ export class GatewayModule implements NestModule {
         DetectUseCases,
         IdentifyUseCases,
         VerifyUseCases,
+        // Guards run in this order: the rate limit counts per key, so it needs the key found first.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },
       ],

@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { VisageError } from '#contracts';
-import type { CallerRequest } from '../common/caller';
 import { ApiKeys, defaultTenant } from './api-keys';
+import type { AuthenticatedRequest } from './authenticated-request';
 import { IS_PUBLIC } from './public.decorator';
-
-interface HttpRequest extends CallerRequest {
-  headers: Record<string, string | string[] | undefined>;
-}
 
 /** Every route needs a key unless marked @Public(); with no keys configured the gateway is loopback-only. */
 @Injectable()
@@ -19,7 +15,7 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const requestId = request.requestId ?? randomUUID();
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
       return true;
@@ -28,14 +24,15 @@ export class ApiKeyGuard implements CanActivate {
       request.caller = { tenantId: defaultTenant, requestId };
       return true;
     }
-    const tenantId = this.keys.tenantOf(presentedKey(request.headers) ?? '');
-    if (tenantId === undefined) throw new VisageError('UNAUTHORIZED');
-    request.caller = { tenantId, requestId };
+    const apiKey = this.keys.find(presentedKey(request.headers) ?? '');
+    if (apiKey === undefined) throw new VisageError('UNAUTHORIZED');
+    request.apiKey = apiKey;
+    request.caller = { tenantId: apiKey.tenantId, requestId };
     return true;
   }
 }
 
-function presentedKey(headers: HttpRequest['headers']): string | undefined {
+function presentedKey(headers: AuthenticatedRequest['headers']): string | undefined {
   const subscriptionKey = headers['ocp-apim-subscription-key'];
   if (typeof subscriptionKey === 'string' && subscriptionKey.length > 0) return subscriptionKey;
   const authorization = headers['authorization'];

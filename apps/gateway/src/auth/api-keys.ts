@@ -6,9 +6,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 export const defaultTenant = 'default';
 
-interface KeyEntry {
-  digest: Buffer;
+/** A configured key as the gateway knows it after parsing: `id` names it (its position) without revealing it. */
+export interface ApiKey {
+  id: string;
   tenantId: string;
+}
+
+interface KeyEntry extends ApiKey {
+  digest: Buffer;
 }
 
 export class ApiKeys {
@@ -19,13 +24,13 @@ export class ApiKeys {
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item.length > 0)
-      .map((item) => {
+      .map((item, index) => {
         const separator = item.lastIndexOf(':');
         const key = separator > 0 ? item.slice(0, separator) : item;
         const tenantId = separator > 0 ? item.slice(separator + 1) : defaultTenant;
         if (key.length < 16) throw new Error('API_KEYS: every key must be at least 16 characters long');
         if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId)) throw new Error(`API_KEYS: invalid tenant name '${tenantId}'`);
-        return { digest: digest(key), tenantId };
+        return { id: `key-${index + 1}`, digest: digest(key), tenantId };
       });
     return new ApiKeys(entries);
   }
@@ -34,14 +39,15 @@ export class ApiKeys {
     return this.entries.length > 0;
   }
 
-  /** The tenant of a presented key, or undefined. Every entry is compared, whatever matches first. */
-  tenantOf(presented: string): string | undefined {
+  /** The configured key matching a presented one, or undefined. Every entry is compared, whatever matches first. */
+  find(presented: string): ApiKey | undefined {
     const candidate = digest(presented);
-    let tenant: string | undefined;
+    let found: ApiKey | undefined;
     for (const entry of this.entries) {
-      if (timingSafeEqual(entry.digest, candidate) && tenant === undefined) tenant = entry.tenantId;
+      if (timingSafeEqual(entry.digest, candidate) && found === undefined)
+        found = { id: entry.id, tenantId: entry.tenantId };
     }
-    return tenant;
+    return found;
   }
 }
 

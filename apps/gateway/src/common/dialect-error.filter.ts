@@ -10,6 +10,7 @@ import { renderEnvelopeError } from '../envelope/envelope.presenter';
 interface HttpResponse {
   status(code: number): HttpResponse;
   setHeader(name: string, value: string): void;
+  getHeader(name: string): unknown;
   json(body: unknown): void;
   headersSent: boolean;
 }
@@ -29,7 +30,7 @@ export class DialectErrorFilter implements ExceptionFilter {
     const response = http.getResponse<HttpResponse>();
     const error = this.toCatalogue(exception, request);
     if (response.headersSent) return;
-    if (error.entry.retryable) response.setHeader('Retry-After', '1');
+    if (error.entry.retryable && !response.getHeader('Retry-After')) response.setHeader('Retry-After', '1');
     const azure = /^\/face\//i.test(request.path);
     const body = azure ? renderAzureError(error) : renderEnvelopeError(error);
     if (azure) response.setHeader('x-ms-error-code', error.entry.azureCode);

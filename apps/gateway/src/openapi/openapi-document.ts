@@ -1,0 +1,258 @@
+/**
+ * The OpenAPI 3.1 document of both dialects, built from the code that serves them: routes, status codes and
+ * parameters from Nest's route metadata, parameter rules from the id pipes, bodies and queries from the
+ * class-validator DTOs, answers from operation-docs.ts, error codes from the catalogue.
+ */
+import 'reflect-metadata';
+import { RequestMethod, type Type } from '@nestjs/common';
+import {
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PARAMTYPES_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { Limits } from '#contracts';
+import { IS_PUBLIC } from '../auth/public.decorator';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
+import { GroupIdPipe, UuidPipe } from '../common/validation';
+import { UrlImageBody } from '../faces/faces.dto';
+import { dtoSchema, type Schema } from './dto-schema';
+import { operationDocs, type Dialect, type OperationDoc } from './operation-docs';
+import { ref, replySchemas } from './reply-schemas';
+
+export type OpenApiDocument = Schema & { paths: Record<string, Record<string, Operation>> };
+
+export interface Operation extends Schema {
+  operationId: string;
+  summary: string;
+  tags: string[];
+}
+
+interface RouteArg {
+  index: number;
+  data?: unknown;
+  pipes?: unknown[];
+  factory?: unknown;
+}
+
+/** Azure routes repeat under every API version (azure.routes.ts); the document lists them once. */
+const azureVersioned = /^\/face\/([^/]+)(\/.*)?$/;
+
+const idempotencyKeyFactory = factoryOf(IdempotencyKey());
+
+export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
+  const schemas: Record<string, Schema> = {};
+  const paths: Record<string, Record<string, Operation>> = {};
+  for (const controller of controllers) {
+    const docs = operationDocs.get(controller);
+    if (!docs) throw new Error(`OpenAPI: ${controller.name} is not described in operation-docs.ts`);
+    for (const method of Object.getOwnPropertyNames(controller.prototype)) {
+      const handler = (controller.prototype as Record<string, unknown>)[method] as object;
+      const verb = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (verb === undefined) continue;
+      const doc = docs.operations[method];
+      if (!doc) throw new Error(`OpenAPI: ${controller.name}.${method} is not described in operation-docs.ts`);
+      const { path, versions } = routeOf(controller, handler);
+      const operation = describeOperation(controller, method, handler, verb, docs.dialect, doc, versions, schemas);
+      paths[path] = { ...paths[path], [RequestMethod[verb].toLowerCase()]: operation };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Visage',
+      version: '1',
+      description:
+        'Self-hosted face identification with the API of Azure AI Face LargePersonGroup. Two dialects serve the ' +
+        'same operations: the envelope dialect at /largepersongroups/... and the Azure dialect at ' +
+        '/face/{apiVersion}/... (see docs/api.md).',
+    },
+    tags: [
+      { name: 'envelope', description: 'Answers wrapped as {"success": true, "data"} or {"success": false, "error"}' },
+      { name: 'azure', description: "Azure Face's paths, bodies, status codes and errors" },
+      { name: 'health', description: 'Probes; no API key needed' },
+    ],
+    security: [{ subscriptionKey: [] }, { bearer: [] }],
+    paths,
+    components: {
+      schemas: { ...schemas, ...replySchemas },
+      securitySchemes: {
+        subscriptionKey: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key as the bearer token' },
+      },
+      parameters: {
+        RequestId: {
+          name: 'x-request-id',
+          in: 'header',
+          description: 'Your id for this request in the logs; the answer carries the id used',
+          schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' },
+        },
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          description: 'Repeating the request with the same key returns the first result instead of writing twice',
+          schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+        },
+      },
+      responses: {
+        ...errorResponses('envelope', 'EnvelopeError'),
+        ...errorResponses('azure', 'AzureError'),
+      },
+    },
+  };
+}
+
+function describeOperation(
+  controller: Type,
+  method: string,
+  handler: object,
+  verb: RequestMethod,
+  dialect: Dialect,
+  doc: OperationDoc,
+  versions: string[],
+  schemas: Record<string, Schema>,
+): Operation {
+  const isPublic =
+    Reflect.getMetadata(IS_PUBLIC, handler) === true || Reflect.getMetadata(IS_PUBLIC, controller) === true;
+  const argTypes = (Reflect.getMetadata(PARAMTYPES_METADATA, controller.prototype, method) ?? []) as Type[];
+  const args = Object.entries(
+    (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, RouteArg>,
+  )
+    // Nest keys each argument `${RouteParamtypes}:${index}`; a custom decorator's type is an id of its own (NaN).
+    .map(([key, arg]) => ({ ...arg, type: Number(key.split(':')[0]) }))
+    .sort((a, b) => a.index - b.index);
+  const parameters: Schema[] = versions.length > 0 ? [versionParameter(versions)] : [];
+  let requestBody: Schema | undefined = doc.image ? imageBody(schemas) : undefined;
+  for (const arg of args) {
+    if (arg.type === RouteParamtypes.PARAM) {
+      parameters.push({ name: arg.data, in: 'path', required: true, schema: pathSchema(arg.pipes ?? []) });
+    } else if (arg.type === RouteParamtypes.QUERY) {
+      const query = dtoSchema(argTypes[arg.index]!);
+      for (const [name, schema] of Object.entries(query.properties)) {
+        parameters.push({ name, in: 'query', required: query.required.includes(name), schema });
+      }
+    } else if (arg.type === RouteParamtypes.BODY) {
+      const schema = dtoRef(argTypes[arg.index]!, schemas);
+      requestBody = { required: true, content: { 'application/json': { schema } } };
+    } else if (arg.factory === idempotencyKeyFactory) {
+      parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+    }
+  }
+  parameters.push({ $ref: '#/components/parameters/RequestId' });
+  const status = String(Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (verb === RequestMethod.POST ? 201 : 200));
+  const responses: Record<string, Schema> = {
+    [status]: { ...answer(dialect, doc, status === '202' ? 'Accepted' : 'OK'), headers: headersOf(doc.headers) },
+  };
+  for (const [code, description] of Object.entries(doc.alsoAnswers ?? {})) {
+    responses[code] = answer(dialect, doc, description);
+  }
+  if (!isPublic) {
+    responses['401'] = { $ref: `#/components/responses/${dialect}Unauthorized` };
+    responses['429'] = { $ref: `#/components/responses/${dialect}RateLimited` };
+    responses.default = { $ref: `#/components/responses/${dialect}Error` };
+  }
+  return {
+    operationId: `${controller.name.replace(/Controller$/, '')}_${method}`,
+    summary: doc.summary,
+    tags: [dialect],
+    ...(isPublic ? { security: [] } : {}),
+    parameters,
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+}
+
+/** The route of a handler in OpenAPI form (`/largepersongroups/{groupId}`), and the Azure versions it serves. */
+function routeOf(controller: Type, handler: object): { path: string; versions: string[] } {
+  const prefixes = [Reflect.getMetadata(PATH_METADATA, controller) as string | string[]].flat();
+  const own = Reflect.getMetadata(PATH_METADATA, handler) as string;
+  const routes = prefixes.map((prefix) =>
+    `/${prefix}/${own}`
+      .replace(/\/+/g, '/')
+      .replace(/(.)\/$/, '$1')
+      .replace(/:(\w+)/g, '{$1}'),
+  );
+  const versioned = routes.map((route) => azureVersioned.exec(route));
+  if (routes.length === 1 && !versioned[0]) return { path: routes[0]!, versions: [] };
+  if (versioned.some((match) => !match) || new Set(versioned.map((match) => match![2])).size !== 1) {
+    throw new Error(`OpenAPI: ${controller.name} serves several routes that are not Azure API versions`);
+  }
+  return { path: `/face/{apiVersion}${versioned[0]![2] ?? ''}`, versions: versioned.map((match) => match![1]!) };
+}
+
+function versionParameter(versions: string[]): Schema {
+  return { name: 'apiVersion', in: 'path', required: true, schema: { type: 'string', enum: versions } };
+}
+
+/** Ids in paths are checked by pipes, not DTOs: a malformed id answers "not found" as in Azure. */
+function pathSchema(pipes: unknown[]): Schema {
+  if (pipes.some((pipe) => pipe instanceof GroupIdPipe))
+    return { type: 'string', pattern: Limits.groupIdPattern.source };
+  if (pipes.some((pipe) => pipe instanceof UuidPipe)) return { type: 'string', format: 'uuid' };
+  return { type: 'string' };
+}
+
+function dtoRef(dto: Type, schemas: Record<string, Schema>): Schema {
+  const { properties, required } = dtoSchema(dto);
+  schemas[dto.name] = { type: 'object', properties, required };
+  return { $ref: `#/components/schemas/${dto.name}` };
+}
+
+function imageBody(schemas: Record<string, Schema>): Schema {
+  return {
+    required: true,
+    description: `JPEG, PNG, GIF or BMP of ${Limits.imageMinBytes} to ${Limits.imageMaxBytes} bytes, or its URL`,
+    content: {
+      'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+      'application/json': { schema: dtoRef(UrlImageBody, schemas) },
+    },
+  };
+}
+
+function answer(dialect: Dialect, doc: OperationDoc, description: string): Schema {
+  if (!doc.reply) return { description: `${description}, empty body` };
+  const schema =
+    dialect === 'envelope'
+      ? { type: 'object', properties: { success: { const: true }, data: doc.reply }, required: ['success', 'data'] }
+      : doc.reply;
+  return { description, content: { 'application/json': { schema } } };
+}
+
+function headersOf(headers: Record<string, string> = {}): Schema {
+  const all = { 'x-request-id': 'the id of this request in the logs', ...headers };
+  return Object.fromEntries(
+    Object.entries(all).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+  );
+}
+
+function errorResponses(dialect: Dialect, schema: 'EnvelopeError' | 'AzureError'): Record<string, Schema> {
+  const content = { 'application/json': { schema: ref(schema) } };
+  const azureHeader: Schema =
+    dialect === 'azure' ? { 'x-ms-error-code': { description: 'error.code', schema: { type: 'string' } } } : {};
+  const retryAfter = { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } };
+  return {
+    [`${dialect}Unauthorized`]: { description: 'missing or unknown API key', headers: azureHeader, content },
+    [`${dialect}RateLimited`]: {
+      description: 'too many requests for the API key',
+      headers: { ...azureHeader, ...retryAfter },
+      content,
+    },
+    [`${dialect}Error`]: {
+      description: 'an error of the catalogue (docs/api.md); 503 and 504 carry Retry-After',
+      headers: azureHeader,
+      content,
+    },
+  };
+}
+
+/** A custom parameter decorator is known by its factory; applying it to a probe reads the factory back. */
+function factoryOf(decorator: ParameterDecorator): unknown {
+  class Probe {
+    handle(): void {}
+  }
+  decorator(Probe.prototype, 'handle', 0);
+  const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, Probe, 'handle') as Record<string, RouteArg>;
+  return Object.values(args)[0]?.factory;
+}

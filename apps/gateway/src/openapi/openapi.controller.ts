@@ -1,0 +1,32 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
+import { renderDocsPage } from './docs-page';
+import type { OpenApiDocument } from './openapi-document';
+
+/** Provided with the document built at start (gateway.module.ts). */
+export class ApiDescription {
+  constructor(readonly document: OpenApiDocument) {}
+}
+
+/** The API description, public like the health probes: it holds nothing a caller's key would protect. */
+@Public()
+@Controller()
+export class OpenApiController {
+  private readonly page: string;
+
+  constructor(private readonly description: ApiDescription) {
+    this.page = renderDocsPage(description.document);
+  }
+
+  @Get('openapi.json')
+  openApi(): OpenApiDocument {
+    return this.description.document;
+  }
+
+  @Get('docs')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+  docs(): string {
+    return this.page;
+  }
+}

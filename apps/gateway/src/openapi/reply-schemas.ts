@@ -1,0 +1,131 @@
+/**
+ * Schemas of what the gateway answers: the shapes the presenters of each dialect build (envelope.presenter.ts,
+ * azure.presenter.ts) and the error body of each dialect, whose codes come from the error catalogue.
+ */
+import { DetectionModels, ErrorCatalogue, RecognitionModels, uuidPattern } from '#contracts';
+import { AzureLandmarkNames } from '../detect/face-landmarks';
+import type { Schema } from './dto-schema';
+
+export const ref = (name: ReplySchemaName): Schema => ({ $ref: `#/components/schemas/${name}` });
+export const listOf = (items: Schema): Schema => ({ type: 'array', items });
+
+function object(properties: Record<string, Schema>, optional: string[] = []): Schema {
+  const required = Object.keys(properties).filter((name) => !optional.includes(name));
+  return { type: 'object', properties, required };
+}
+
+const string: Schema = { type: 'string' };
+const nullableString: Schema = { type: ['string', 'null'] };
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const nullableDateTime: Schema = { type: ['string', 'null'], format: 'date-time' };
+const uuid: Schema = { type: 'string', format: 'uuid', pattern: uuidPattern.source };
+const integer: Schema = { type: 'integer' };
+const confidence: Schema = { type: 'number', minimum: 0, maximum: 1 };
+const recognitionModel: Schema = { type: 'string', enum: [...RecognitionModels] };
+const detectionModel: Schema = { type: 'string', enum: [...DetectionModels] };
+const trainingState: Schema = { type: 'string', enum: ['notStarted', 'running', 'succeeded', 'failed'] };
+const quality: Schema = { type: 'string', enum: ['low', 'medium', 'high'] };
+const point = object({ x: { type: 'number' }, y: { type: 'number' } });
+const landmarks = object(Object.fromEntries(AzureLandmarkNames.map((name) => [name, point])));
+const faceRectangle = object({ left: integer, top: integer, width: integer, height: integer });
+
+const detectedFace = {
+  faceId: uuid,
+  recognitionModel,
+  faceRectangle,
+  faceLandmarks: landmarks,
+};
+
+export const replySchemas = {
+  Group: object({
+    id: string,
+    name: string,
+    user_data: nullableString,
+    recognition_model: recognitionModel,
+    created_at: dateTime,
+    updated_at: dateTime,
+  }),
+  Person: object({
+    id: uuid,
+    name: string,
+    user_data: nullableString,
+    persisted_face_ids: listOf(uuid),
+    created_at: dateTime,
+    updated_at: dateTime,
+  }),
+  AddedFace: object({
+    id: uuid,
+    created_at: dateTime,
+    face_rectangle: faceRectangle,
+    detection_model: detectionModel,
+    recognition_model: recognitionModel,
+  }),
+  Face: object({
+    id: uuid,
+    person_id: uuid,
+    user_data: nullableString,
+    face_rectangle: faceRectangle,
+    detection_model: detectionModel,
+    recognition_model: recognitionModel,
+    created_at: dateTime,
+  }),
+  Deleted: object({ id: string, deleted: { type: 'boolean', const: true } }),
+  TrainingStatus: object({
+    status: trainingState,
+    created_at: dateTime,
+    last_action_at: nullableDateTime,
+    last_successful_training_at: nullableDateTime,
+    message: nullableString,
+  }),
+  DetectedFace: object({ ...detectedFace, qualityForRecognition: quality }, [
+    'faceId',
+    'recognitionModel',
+    'faceLandmarks',
+  ]),
+  IdentifyResult: object({
+    faceId: uuid,
+    candidates: listOf(object({ personId: uuid, confidence })),
+  }),
+  VerifyResult: object({ isIdentical: { type: 'boolean' }, confidence }),
+  AzureGroup: object({ largePersonGroupId: string, name: string, userData: string, recognitionModel }, [
+    'userData',
+    'recognitionModel',
+  ]),
+  AzureCreatedPerson: object({ personId: uuid }),
+  AzurePerson: object({ personId: uuid, name: string, userData: string, persistedFaceIds: listOf(uuid) }, ['userData']),
+  AzureAddedFace: object({ persistedFaceId: uuid }),
+  AzureFace: object({ persistedFaceId: uuid, userData: string }, ['userData']),
+  AzureTrainingStatus: object({
+    status: trainingState,
+    createdDateTime: dateTime,
+    lastActionDateTime: nullableDateTime,
+    lastSuccessfulTrainingDateTime: nullableDateTime,
+    message: nullableString,
+  }),
+  AzureDetectedFace: object({ ...detectedFace, faceAttributes: object({ qualityForRecognition: quality }) }, [
+    'faceId',
+    'recognitionModel',
+    'faceLandmarks',
+    'faceAttributes',
+  ]),
+  Health: object({ status: { type: 'string', const: 'ok' } }),
+  Readiness: object({
+    status: { type: 'string', enum: ['ready', 'not ready'] },
+    broker: { type: 'string', enum: ['up', 'down'] },
+    detector: { type: 'object', description: 'TensorFlow backend and workers, or the error' },
+    store: { type: 'object', description: 'shard queues handled recently, or the error' },
+  }),
+  EnvelopeError: object({
+    success: { type: 'boolean', const: false },
+    error: object({ code: { type: 'string', enum: unique((entry) => entry.code) }, message: string }),
+  }),
+  AzureError: object({
+    error: object({ code: { type: 'string', enum: unique((entry) => entry.azureCode) }, message: string }),
+  }),
+} satisfies Record<string, Schema>;
+
+export type ReplySchemaName = keyof typeof replySchemas;
+
+function unique(codeOf: (entry: (typeof ErrorCatalogue)[keyof typeof ErrorCatalogue]) => string): string[] {
+  return [...new Set(Object.values(ErrorCatalogue).map(codeOf))];
+}
