@@ -53,6 +53,10 @@ async function identify(faceIds: string[], groupId = 'dev') {
 async function trainAndWait(groupId: string): Promise<Training> {
   const started = await api.call<Training>('POST', `/largepersongroups/${groupId}/train`);
   assert.equal(started.status, 202, JSON.stringify(started.body));
+  return waitForTraining(groupId);
+}
+
+async function waitForTraining(groupId: string): Promise<Training> {
   let last: Training | undefined;
   await waitFor(
     async () => {
@@ -97,7 +101,7 @@ describe('training', () => {
     const response = await fetch(`${stack.baseUrl}/largepersongroups/dev/train`, { method: 'POST' });
     assert.equal(response.status, 202);
     assert.equal(response.headers.get('operation-location'), `${stack.baseUrl}/largepersongroups/dev/training`);
-    const done = await trainAndWait('dev');
+    const done = await waitForTraining('dev');
     assert.equal(done.status, 'succeeded');
     assert.ok(done.last_successful_training_at && done.last_action_at);
     assert.ok(Date.parse(done.created_at) <= Date.parse(done.last_action_at!));

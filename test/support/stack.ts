@@ -29,6 +29,7 @@ export class Stack {
   readonly baseUrl: string;
   private readonly processes = new Map<ChildProcess, Service>();
   private readonly recentErrors: string[] = [];
+  private readonly output = new Map<Service, string[]>();
 
   private constructor(
     readonly id: string,
@@ -58,6 +59,8 @@ export class Stack {
       LOG_LEVEL: 'warn',
       // Suites drive load on purpose; the rate limit has its own suite.
       RATE_LIMIT_PER_SECOND: '0',
+      DETECTOR_OPS_PORT: '0',
+      STORE_OPS_PORT: '0',
       ...options.env,
     };
     const stack = new Stack(id, vhost, database, port, env);
@@ -72,7 +75,18 @@ export class Stack {
   spawn(service: Service, extraEnv: Record<string, string> = {}): ChildProcess {
     const child = spawn(process.execPath, [path.join(distRoot, 'apps', service, 'src', 'main.js')], {
       env: { ...process.env, ...this.env, ...extraEnv },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines = this.output.get(service) ?? [];
+    this.output.set(service, lines);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      lines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((line) => line.length > 0),
+      );
+      lines.splice(0, Math.max(0, lines.length - 5000));
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       this.recentErrors.push(`[${service}] ${chunk.toString().trim()}`);
@@ -82,6 +96,11 @@ export class Stack {
     this.processes.set(child, service);
     child.once('exit', () => this.processes.delete(child));
     return child;
+  }
+
+  /** Recent log lines (stdout) of every process of a service. */
+  logs(service: Service): string[] {
+    return [...(this.output.get(service) ?? [])];
   }
 
   running(service: Service): ChildProcess[] {

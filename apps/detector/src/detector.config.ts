@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { BrokerConfig } from '#config';
 
 export class DetectorConfig extends BrokerConfig {
@@ -12,4 +12,14 @@ export class DetectorConfig extends BrokerConfig {
   /** `auto` picks native TensorFlow when it loads, else WASM (SIMD), else cpu. */
   @IsIn(['auto', 'wasm', 'cpu'])
   TF_BACKEND: 'auto' | 'wasm' | 'cpu' = 'auto';
+
+  /** Port of /health, /ready and /metrics; 0 picks a free one (logged). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  DETECTOR_OPS_PORT: number = 8081;
+
+  /** Interface of the /health, /ready and /metrics server; 0.0.0.0 in containers so probes can reach it. */
+  @IsString()
+  OPS_HOST: string = '127.0.0.1';
 }

@@ -7,6 +7,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '#config';
 import { AmqpTransport, declareTopology, PassRpcErrorsThrough, Queues } from '#messaging';
+import { boundPort, nestLogLevels, startOpsServer } from '#observability';
 import { DetectorConfig } from './detector.config';
 import { DetectorModule } from './detector.module';
 import { ExtractionPool } from './extraction/extraction-pool';
@@ -15,6 +16,7 @@ async function bootstrap(): Promise<void> {
   const logger = new ConsoleLogger('detector', { json: true });
   try {
     const config = loadConfig(DetectorConfig);
+    logger.setLogLevels(nestLogLevels(config.LOG_LEVEL));
     const pool = await ExtractionPool.start({ workers: config.DETECTOR_WORKERS, backend: config.TF_BACKEND });
     const status = pool.status();
     logger.log(
@@ -34,7 +36,11 @@ async function bootstrap(): Promise<void> {
     app.useGlobalFilters(new PassRpcErrorsThrough());
     app.enableShutdownHooks();
     await app.listen();
-    logger.log('Detector ready');
+    const ops = await startOpsServer(config.OPS_HOST, config.DETECTOR_OPS_PORT, async () => {
+      if (!transport.connected) throw new Error('not connected to the message broker');
+      return { ...pool.status(), queues: transport.queueActivity() };
+    });
+    logger.log(`Detector ready; /health, /ready and /metrics on ${config.OPS_HOST}:${boundPort(ops)}`);
   } catch (error) {
     logger.error((error as Error).message);
     process.exit(1);

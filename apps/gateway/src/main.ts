@@ -10,6 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Limits } from '#contracts';
 import { loadConfig } from '#config';
 import { RpcClient } from '#messaging';
+import { nestLogLevels } from '#observability';
 import { ApiKeys } from './auth/api-keys';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
@@ -18,6 +19,7 @@ async function bootstrap(): Promise<void> {
   const logger = new ConsoleLogger('gateway', { json: true });
   try {
     const config = loadConfig(GatewayConfig);
+    logger.setLogLevels(nestLogLevels(config.LOG_LEVEL));
     const keys = ApiKeys.parse(config.API_KEYS);
     if (!keys.configured) {
       if (!isLoopback(config.HOST)) {

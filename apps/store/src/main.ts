@@ -14,15 +14,18 @@ import {
   shardQueueNames,
   verifyShardBindings,
 } from '#messaging';
+import { boundPort, gaugeFromState, nestLogLevels, startOpsServer } from '#observability';
 import { openDatabase } from './database/data-source';
 import { pruneAppliedWrites } from './idempotency/applied-writes';
 import { StoreConfig } from './store.config';
+import { recentlyServedShards } from './status/shard-ownership';
 import { StoreModule } from './store.module';
 
 async function bootstrap(): Promise<void> {
   const logger = new ConsoleLogger('store', { json: true });
   try {
     const config = loadConfig(StoreConfig);
+    logger.setLogLevels(nestLogLevels(config.LOG_LEVEL));
     const dataSource = await openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
     const transport = new AmqpTransport({
       url: config.AMQP_URL,
@@ -39,7 +42,10 @@ async function bootstrap(): Promise<void> {
       ],
     });
     const app = await NestFactory.createMicroservice(
-      StoreModule.register(dataSource, transport, config.TRAINING_LEASE_MS),
+      StoreModule.register(dataSource, transport, {
+        trainingLeaseMs: config.TRAINING_LEASE_MS,
+        shardCount: config.SHARD_COUNT,
+      }),
       {
         strategy: transport,
         logger,
@@ -50,7 +56,26 @@ async function bootstrap(): Promise<void> {
     await app.listen();
     const prune = setInterval(() => void pruneAppliedWrites(dataSource, 48).catch(() => undefined), 3_600_000);
     prune.unref();
-    logger.log(`Store ready: ${config.SHARD_COUNT} shard queues, database migrated`);
+    const shards = shardQueueNames(config.SHARD_COUNT);
+    const recentlyServed = () => recentlyServedShards(transport, config.SHARD_COUNT);
+    gaugeFromState(
+      'visage_shard_active',
+      'Shard queues this store process served in the last minute (1) or not (0)',
+      ['shard'],
+      () => {
+        const served = new Set(recentlyServed());
+        return shards.map((queue): [Record<string, string>, number] => [{ shard: queue }, served.has(queue) ? 1 : 0]);
+      },
+    );
+    const ops = await startOpsServer(config.OPS_HOST, config.STORE_OPS_PORT, async () => {
+      if (!transport.connected) throw new Error('not connected to the message broker');
+      await dataSource.query('SELECT 1');
+      return { database: 'up', shards: { total: shards.length, servedRecently: recentlyServed() } };
+    });
+    logger.log(
+      `Store ready: ${config.SHARD_COUNT} shard queues, database migrated; ` +
+        `/health, /ready and /metrics on ${config.OPS_HOST}:${boundPort(ops)}`,
+    );
   } catch (error) {
     logger.error((error as Error).message);
     process.exit(1);

@@ -1,4 +1,4 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { BrokerConfig } from '#config';
 
 export class StoreConfig extends BrokerConfig {
@@ -22,4 +22,14 @@ export class StoreConfig extends BrokerConfig {
   @Min(1000)
   @Max(600_000)
   TRAINING_LEASE_MS: number = 30_000;
+
+  /** Port of /health, /ready and /metrics; 0 picks a free one (logged). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  STORE_OPS_PORT: number = 8082;
+
+  /** Interface of the /health, /ready and /metrics server; 0.0.0.0 in containers so probes can reach it. */
+  @IsString()
+  OPS_HOST: string = '127.0.0.1';
 }

@@ -7,13 +7,17 @@ import { FacesModule } from './faces/faces.module';
 import { GroupsModule } from './groups/groups.module';
 import { PersonsModule } from './persons/persons.module';
 import { RecognitionModule } from './recognition/recognition.module';
-import { StatusController } from './status/status.controller';
+import { SHARD_COUNT, StatusController } from './status/status.controller';
 import { TrainingModule } from './training/training.module';
 
 @Module({})
 export class StoreModule {
-  static register(dataSource: DataSource, transport: AmqpTransport, trainingLeaseMs: number): DynamicModule {
-    const training = TrainingModule.register(trainingLeaseMs);
+  static register(
+    dataSource: DataSource,
+    transport: AmqpTransport,
+    options: { trainingLeaseMs: number; shardCount: number },
+  ): DynamicModule {
+    const training = TrainingModule.register(options.trainingLeaseMs);
     return {
       module: StoreModule,
       imports: [
@@ -26,7 +30,10 @@ export class StoreModule {
         RecognitionModule.register(training),
       ],
       controllers: [StatusController],
-      providers: [{ provide: AmqpTransport, useValue: transport }],
+      providers: [
+        { provide: AmqpTransport, useValue: transport },
+        { provide: SHARD_COUNT, useValue: options.shardCount },
+      ],
     };
   }
 }

@@ -8,6 +8,7 @@ import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { Channel, ChannelModel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { VisageError, type WireError } from '#contracts';
+import { Metrics } from '#observability';
 import { connectBroker } from './broker-connection';
 import { decodeFrame, encodeFrame } from './frame-codec';
 import { Headers, type ReplyFrame } from './wire';
@@ -114,7 +115,10 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       channel.on('error', () => undefined);
       await channel.prefetch(spec.prefetch);
       await channel.consume(spec.queue, (message) => {
-        if (message) void this.handle(channel, spec, message);
+        if (!message) return;
+        this.handle(channel, spec, message).catch((error: Error) =>
+          this.logger.error(`Message on ${spec.queue} not handled: ${error.message}`),
+        );
       });
     }
   }
@@ -128,29 +132,43 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     activity.handled++;
     activity.lastDeliveryAt = new Date().toISOString();
     const startedAt = preciseNow();
+    const requestId = String(headers[Headers.requestId] ?? correlationId ?? '');
     const reply = (frame: ReplyFrame) => {
+      const finishedAt = preciseNow();
+      const outcome = frame.ok ? 'ok' : spec.answersDeadLetters ? 'dead_letter' : 'error';
+      this.observe(
+        spec.queue,
+        pattern,
+        outcome,
+        startedAt,
+        finishedAt,
+        requestId,
+        frame.ok ? undefined : frame.error.key,
+      );
       if (!replyTo) return;
-      const handled = { queue: spec.queue, startedAt, finishedAt: preciseNow() };
-      channel.sendToQueue(replyTo, encodeFrame({ ...frame, handled }), { correlationId });
+      const handled = { queue: spec.queue, startedAt, finishedAt };
+      whileChannelOpen(() => channel.sendToQueue(replyTo, encodeFrame({ ...frame, handled }), { correlationId }));
     };
+    const ack = () => whileChannelOpen(() => channel.ack(message));
     try {
       if (spec.answersDeadLetters) {
         reply({
           ok: false,
           error: { key: 'WRITE_FAILED', message: 'The write failed repeatedly and was not applied.' },
         });
-        this.logger.error(`Dead-lettered ${pattern} request ${String(headers[Headers.requestId] ?? '')}`);
-        channel.ack(message);
+        this.logger.error(`Dead-lettered ${pattern} request ${requestId}`);
+        ack();
         return;
       }
       if (spec.dropExpired && Number(headers[Headers.deadline]) < Date.now()) {
-        channel.ack(message);
+        this.observe(spec.queue, pattern, 'expired', startedAt, preciseNow(), requestId);
+        ack();
         return;
       }
       const handler = this.getHandlerByPattern(pattern);
       if (!handler) throw new VisageError('INTERNAL_ERROR', `No handler for message pattern '${pattern}'.`);
       const context: MessageContext = {
-        requestId: String(headers[Headers.requestId] ?? correlationId ?? ''),
+        requestId,
         queue: spec.queue,
         redelivered: message.fields.redelivered,
       };
@@ -158,12 +176,28 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       const data = await lastValueFrom(result$ as Observable<unknown>, { defaultValue: null });
       if (this.options.failpoint === `crash-before-ack:${pattern}`) process.exit(70);
       reply({ ok: true, data });
-      channel.ack(message);
+      ack();
     } catch (error) {
-      await this.fail(channel, spec, message, error, reply);
+      await this.fail(channel, spec, message, error, reply, ack);
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** One JSON log line and the metrics for each handled message, carrying the caller's request id. */
+  private observe(
+    queue: string,
+    pattern: string,
+    outcome: string,
+    startedAt: number,
+    finishedAt: number,
+    requestId: string,
+    error?: string,
+  ): void {
+    const seconds = (finishedAt - startedAt) / 1000;
+    Metrics.messagesHandled.inc({ queue, pattern, outcome });
+    Metrics.messageDuration.observe({ queue, pattern }, seconds);
+    this.logger.log({ requestId, queue, pattern, outcome, ms: Math.round(seconds * 10_000) / 10, error });
   }
 
   private async fail(
@@ -172,29 +206,40 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     message: ConsumeMessage,
     error: unknown,
     reply: (frame: ReplyFrame) => void,
+    ack: () => void,
   ): Promise<void> {
     if (error instanceof VisageError) {
       reply({ ok: false, error: error.toWire() });
-      channel.ack(message);
+      ack();
       return;
     }
     const reason = error instanceof Error ? error.message : String(error);
     if (spec.onFault === 'final') {
       this.logger.error(`Handler fault on ${spec.queue}: ${reason}`);
       reply({ ok: false, error: { key: 'INTERNAL_ERROR', message: 'Internal error.' } satisfies WireError });
-      channel.ack(message);
+      ack();
       return;
     }
     // A fault (database down, deadlock) may pass: retry after a pause that grows with each delivery; the
     // queue's delivery limit dead-letters the message for good, and the dead-letter consumer answers the caller.
     const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+    Metrics.messagesHandled.inc({
+      queue: spec.queue,
+      pattern: String(message.properties.headers?.[Headers.pattern] ?? ''),
+      outcome: 'fault',
+    });
     this.logger.warn(`Handler fault on ${spec.queue} (delivery ${deliveries + 1}): ${reason}; requeueing`);
     await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** deliveries, 5000)));
-    try {
-      channel.nack(message, false, true);
-    } catch {
-      // channel already gone: the broker requeues unacked messages itself
-    }
+    whileChannelOpen(() => channel.nack(message, false, true));
+  }
+}
+
+/** After a broker restart the channel is gone; the broker has already requeued what it had not seen acked. */
+function whileChannelOpen(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // nothing to do: the message is redelivered, and writes are idempotent
   }
 }
 

@@ -4,11 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import { Metrics } from '#observability';
 import type { CallerRequest } from './caller';
 
 interface Request extends CallerRequest {
   method: string;
   path: string;
+  baseUrl?: string;
+  route?: { path?: string };
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -30,6 +33,12 @@ export class RequestLogMiddleware implements NestMiddleware<Request, Response> {
     const started = process.hrtime.bigint();
     response.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // Route templates, not paths, keep the label set small (ids stay out of the metric).
+      const route = request.route?.path ? `${request.baseUrl ?? ''}${request.route.path}` : 'unmatched';
+      Metrics.httpRequestDuration.observe(
+        { method: request.method, route, status: String(response.statusCode) },
+        ms / 1000,
+      );
       this.logger.log({
         requestId,
         tenant: request.caller?.tenantId,

@@ -1,10 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { RpcClient } from '#messaging';
+import { metricsRegistry } from '#observability';
 import { Public } from '../auth/public.decorator';
 
 interface StatusResponse {
   status(code: number): StatusResponse;
   json(body: unknown): void;
+  type(contentType: string): StatusResponse;
+  send(body: string): void;
 }
 
 const probeTimeoutMs = 3000;
@@ -35,5 +38,12 @@ export class HealthController {
       detector: detector.status === 'fulfilled' ? detector.value : { error: (detector.reason as Error).message },
       store: store.status === 'fulfilled' ? store.value : { error: (store.reason as Error).message },
     });
+  }
+
+  /** Prometheus metrics of this gateway process. */
+  @Public()
+  @Get('metrics')
+  async metrics(@Res() response: StatusResponse): Promise<void> {
+    response.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   }
 }

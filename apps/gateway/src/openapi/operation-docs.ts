@@ -75,6 +75,7 @@ export const operationDocs = new Map<Type, ControllerDocs>([
       reply: ref('Readiness'),
       alsoAnswers: { '503': 'not ready' },
     },
+    metrics: { summary: 'Prometheus metrics of this gateway process, in the text exposition format' },
   }),
   described(EnvelopeGroupsController, 'envelope', {
     create: { summary: summaries.createGroup, reply: ref('Group') },

@@ -11,6 +11,7 @@ import {
   type UpdateFaceRequest,
 } from '#contracts';
 import { float32ToLittleEndian } from '#messaging';
+import { Metrics } from '#observability';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { PersistedFaceEntity, PersonEntity } from '../database/entities';
@@ -30,7 +31,8 @@ export class FacesService {
    * with the person row locked, so they hold even if two writes for one person ever ran at once.
    */
   async add(request: AddFaceRequest): Promise<AddFaceReply> {
-    return applyOnce(this.dataSource, request, async (manager) => {
+    let added = false;
+    const reply = await applyOnce(this.dataSource, request, async (manager) => {
       const person = await this.persons.require(manager, request, true);
       if (person.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');
       const row: PersistedFaceEntity = {
@@ -48,6 +50,7 @@ export class FacesService {
       };
       await manager.insert(PersistedFaceEntity, row);
       await manager.increment(PersonEntity, { personId: person.personId }, 'faceCount', 1);
+      added = true;
       return {
         persistedFaceId: row.persistedFaceId,
         createdAt: row.createdAt.toISOString(),
@@ -56,6 +59,8 @@ export class FacesService {
         recognitionModel: request.recognitionModel,
       };
     });
+    if (added) Metrics.facesAdded.inc(); // counted once committed, not on replays
+    return reply;
   }
 
   /** Person-level write, applied in the person's shard. */

@@ -6,6 +6,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { VisageError, type GroupRef, type TrainingStatusView } from '#contracts';
 import { littleEndianToFloat32 } from '#messaging';
+import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { TrainingEntity, TrainingSnapshotChunkEntity, type LargePersonGroupEntity } from '../database/entities';
@@ -96,6 +97,7 @@ export class TrainingService {
   private async build(training: Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'>): Promise<void> {
     const { tenantId, groupId, buildingVersion: version } = training;
     const renew = setInterval(() => void this.renewLease(training).catch(() => undefined), this.leaseMs / 3);
+    const stopTimer = Metrics.trainingDuration.startTimer();
     try {
       await this.dataSource.query(
         'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3',
@@ -126,12 +128,14 @@ export class TrainingService {
       }
       if (rows === 0) throw new TrainingFailure('There is no face in the large person group.');
       await this.finish(training, 'succeeded', null);
+      stopTimer({ outcome: 'succeeded' });
       this.logger.log(`Trained group ${groupId}: ${rows} faces, snapshot version ${version}`);
     } catch (error) {
       const message = error instanceof TrainingFailure ? error.message : 'Training failed; retry.';
       if (!(error instanceof TrainingFailure))
         this.logger.error(`Training of ${groupId} failed: ${(error as Error).message}`);
       await this.finish(training, 'failed', message).catch(() => undefined);
+      stopTimer({ outcome: 'failed' });
     } finally {
       clearInterval(renew);
     }

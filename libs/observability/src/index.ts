@@ -1,0 +1,3 @@
+export * from './log-levels';
+export * from './metrics';
+export * from './ops-server';
