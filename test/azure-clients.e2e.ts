@@ -519,3 +519,24 @@ describe('recognition through both clients', () => {
     restRefusal(expired, '400', 'FaceNotFound');
   });
 });
+
+test('a person at the 248-face limit answers 403 QuotaExceeded to both clients', async () => {
+  await v5.largePersonGroup.create('full', 'Full');
+  const { personId } = await v5.largePersonGroupPerson.create('full', { name: 'Full person' });
+  const db = await stack.db();
+  try {
+    // Enrolling 248 real photos takes minutes; the store reads the count from the person row under its lock.
+    await db.query('UPDATE person SET face_count = 248 WHERE person_id = $1', [personId]);
+  } finally {
+    await db.end();
+  }
+  await v5Refusal(
+    v5.largePersonGroupPerson.addFaceFromStream('full', personId, face('hans_blix_01.jpg')),
+    403,
+    'QuotaExceeded',
+  );
+  const refused = await rest
+    .path('/largepersongroups/{largePersonGroupId}/persons/{personId}/persistedfaces', 'full', personId)
+    .post({ contentType: 'application/octet-stream', body: face('hans_blix_02.jpg') });
+  restRefusal(refused, '403', 'QuotaExceeded');
+});

@@ -16,5 +16,12 @@ export function confidenceOf(similarity: number, curve: ConfidenceCurve = faceAp
   return Math.round(confidence * 1e5) / 1e5;
 }
 
+/** The similarity at which the confidence reaches `confidence` (the curve's inverse), for filtering early. */
+export function similarityFor(confidence: number, curve: ConfidenceCurve = faceApiConfidenceCurve): number {
+  if (confidence <= 0) return -Infinity;
+  if (confidence >= 1) return Infinity;
+  return (Math.log(confidence / (1 - confidence)) - curve.intercept) / curve.slope;
+}
+
 /** Verify answers isIdentical when the confidence reaches this; identify's default confidenceThreshold. */
 export const defaultConfidenceThreshold = 0.5;

@@ -3,6 +3,8 @@
  * image is never inflated into base64 or a JSON number array on its way through the broker.
  * Layout: u32 BE length of the JSON, the JSON, then the binary tail. Embeddings travel as float32 little-endian.
  */
+import { endianness } from 'node:os';
+
 const BINARY = '$bin';
 const FLOAT32 = '$f32';
 
@@ -47,7 +49,11 @@ export function decodeFrame<T>(frame: Buffer): T {
   }) as T;
 }
 
+/** On little-endian hosts (x86-64, arm64) the memory layout already is the wire layout: copy, don't convert. */
+const hostIsLittleEndian = endianness() === 'LE';
+
 export function float32ToLittleEndian(vector: Float32Array): Buffer {
+  if (hostIsLittleEndian) return Buffer.from(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
   const bytes = Buffer.alloc(vector.length * 4);
   vector.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
   return bytes;
@@ -55,6 +61,9 @@ export function float32ToLittleEndian(vector: Float32Array): Buffer {
 
 export function littleEndianToFloat32(bytes: Buffer): Float32Array {
   if (bytes.length % 4 !== 0) throw new Error('Float32 payload length is not a multiple of 4');
+  if (hostIsLittleEndian) {
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  }
   const vector = new Float32Array(bytes.length / 4);
   for (let i = 0; i < vector.length; i++) vector[i] = bytes.readFloatLE(i * 4);
   return vector;

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   confidenceOf,
   defaultConfidenceThreshold,
+  similarityFor,
   VisageError,
   type IdentifyRequest,
   type IdentifyResult,
@@ -43,12 +44,16 @@ export class RecognitionService {
     const snapshot = await this.training.snapshot(request, training.snapshotVersion);
     const threshold = request.confidenceThreshold ?? defaultConfidenceThreshold;
 
+    // Compare similarities first and build candidates only for persons above the threshold: groups are large.
+    const minSimilarity = similarityFor(threshold);
     const ranked = faces.map((face) => {
       const best = snapshot.bestSimilarityPerPerson(face.embedding);
-      return [...best.keys()]
+      const passing: number[] = [];
+      for (let i = 0; i < best.length; i++) if (best[i]! >= minSimilarity) passing.push(i);
+      return passing
+        .sort((a, b) => best[b]! - best[a]!)
         .map((i) => ({ personId: snapshot.personIds[i]!, confidence: confidenceOf(best[i]!) }))
-        .filter((c) => c.confidence >= threshold)
-        .sort((a, b) => b.confidence - a.confidence);
+        .filter((c) => c.confidence >= threshold);
     });
     // Persons deleted since the training are left out (their faces stay in the snapshot until the next one).
     const mentioned = [...new Set(ranked.flatMap((list) => list.map((c) => c.personId)))];
