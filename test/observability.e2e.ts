@@ -44,7 +44,13 @@ test('every service answers /health and /ready, naming its backend and shards', 
 test('metrics count requests, messages, extractions and stored faces', async () => {
   await api.createGroup('metrics');
   const personId = await api.createPerson('metrics', 'p');
-  assert.equal((await api.addFace('metrics', personId, face('hans_blix_01.jpg'))).status, 200);
+  const added = await api.addFace('metrics', personId, face('hans_blix_01.jpg'));
+  assert.equal(added.status, 200);
+  // Where the time went: the person check, the extraction and the store write, each with its round trip.
+  const timing = added.headers.get('server-timing') ?? '';
+  for (const name of ['persons.enrolmentTarget', 'detector.extract', 'faces.add', 'rpc.detector.extract']) {
+    assert.match(timing, new RegExp(`(^|, )${name.replace('.', '\\.')};dur=\\d`), timing);
+  }
   const text = async (url: string) => (await fetch(url)).text();
   const gateway = await text(`${stack.baseUrl}/metrics`);
   assert.match(

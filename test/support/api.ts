@@ -5,6 +5,7 @@ import { facesDir } from './stack';
 
 export interface ApiResponse<T = unknown> {
   status: number;
+  headers: Headers;
   body: { success: boolean; data?: T; error?: { code: string; message: string } };
 }
 
@@ -33,7 +34,7 @@ export class EnvelopeApi {
     } catch {
       throw new Error(`Non-JSON ${response.status} from ${method} ${route}: ${text.slice(0, 200)}`);
     }
-    return { status: response.status, body: parsed };
+    return { status: response.status, headers: response.headers, body: parsed };
   }
 
   createGroup(groupId: string, body: Record<string, unknown> = { name: groupId }) {

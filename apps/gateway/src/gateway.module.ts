@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { RpcClient } from '#messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
@@ -10,6 +10,7 @@ import { AzureGroupsController } from './azure/azure-groups.controller';
 import { AzurePersonsController } from './azure/azure-persons.controller';
 import { DialectErrorFilter } from './common/dialect-error.filter';
 import { RequestLogMiddleware } from './common/request-log.middleware';
+import { ServerTimingInterceptor } from './common/server-timing.interceptor';
 import { createValidationPipe } from './common/validation';
 import { EnvelopeFacesController } from './envelope/envelope-faces.controller';
 import { EnvelopeGroupsController } from './envelope/envelope-groups.controller';
@@ -77,6 +78,7 @@ export class GatewayModule implements NestModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: ServerTimingInterceptor },
       ],
     };
   }

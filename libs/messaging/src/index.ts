@@ -5,3 +5,4 @@ export * from './frame-codec';
 export * from './rpc-client';
 export * from './topology';
 export * from './wire';
+export * from './request-timings';

@@ -16,6 +16,7 @@ import {
 import { connectBroker } from './broker-connection';
 import { decodeFrame, encodeFrame } from './frame-codec';
 import { Exchanges, Queues } from './topology';
+import type { RequestTimings } from './request-timings';
 import { Headers, type HandledBy, type ReplyFrame } from './wire';
 
 const directReplyTo = 'amq.rabbitmq.reply-to';
@@ -37,6 +38,8 @@ export interface SendOptions {
   requestId?: string;
   /** 0-2 on queues that support it (the detector's): probes overtake queued work. */
   priority?: number;
+  /** Receives the handler time and round trip of this request, for Server-Timing. */
+  timings?: RequestTimings;
 }
 
 export class RpcClient {
@@ -63,7 +66,13 @@ export class RpcClient {
   }
 
   async send<P extends Pattern>(pattern: P, request: RequestOf<P>, options: SendOptions = {}): Promise<ReplyOf<P>> {
-    return (await this.sendTraced(pattern, request, options)).data;
+    const started = performance.now();
+    const replied = await this.sendTraced(pattern, request, options);
+    if (options.timings) {
+      if (replied.handled) options.timings.record(pattern, replied.handled.finishedAt - replied.handled.startedAt);
+      options.timings.record(`rpc.${pattern}`, performance.now() - started);
+    }
+    return replied.data;
   }
 
   /** Like `send`, and also says which queue served the request and when. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { VisageError } from '#contracts';
+import { RequestTimings } from '#messaging';
 import { ApiKeys, defaultTenant } from './api-keys';
 import type { AuthenticatedRequest } from './authenticated-request';
 import { IS_PUBLIC } from './public.decorator';
@@ -21,13 +22,13 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
     if (!this.keys.configured) {
-      request.caller = { tenantId: defaultTenant, requestId };
+      request.caller = { tenantId: defaultTenant, requestId, timings: new RequestTimings() };
       return true;
     }
     const apiKey = this.keys.find(presentedKey(request.headers) ?? '');
     if (apiKey === undefined) throw new VisageError('UNAUTHORIZED');
     request.apiKey = apiKey;
-    request.caller = { tenantId: apiKey.tenantId, requestId };
+    request.caller = { tenantId: apiKey.tenantId, requestId, timings: new RequestTimings() };
     return true;
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '#contracts';
 import { checkImageBytes } from '#imaging';
 import { RpcClient } from '#messaging';
-import type { Caller } from '../common/caller';
+import { sendOptions, type Caller } from '../common/caller';
 import type { ImageInput } from '../faces/faces.use-cases';
 import { GatewayConfig } from '../gateway.config';
 import { ImageFetcher } from '../images/image-fetcher';
@@ -90,7 +90,7 @@ export class DetectUseCases {
         returnLandmarks: options.returnFaceLandmarks,
         maxFaces: maxFacesPerImage,
       },
-      { requestId: caller.requestId, timeoutMs: this.config.DETECT_TIMEOUT_MS },
+      sendOptions(caller, { timeoutMs: this.config.DETECT_TIMEOUT_MS }),
     );
     let faceIds: string[] = [];
     if (options.returnFaceId && extracted.faces.length > 0) {
@@ -102,7 +102,7 @@ export class DetectUseCases {
           ttlSeconds: options.faceIdTimeToLive,
           embeddings: extracted.faces.map((f) => f.embedding),
         },
-        { requestId: caller.requestId },
+        sendOptions(caller),
       ));
     }
     return extracted.faces.map((face, i) => ({

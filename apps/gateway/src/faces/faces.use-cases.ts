@@ -12,7 +12,7 @@ import {
 } from '#contracts';
 import { checkImageBytes } from '#imaging';
 import { RpcClient } from '#messaging';
-import type { Caller } from '../common/caller';
+import { sendOptions, type Caller } from '../common/caller';
 import { fingerprintOf, writeRequestId } from '../common/fingerprint';
 import { GatewayConfig } from '../gateway.config';
 import { GroupModelCache } from '../groups/group-model.cache';
@@ -56,9 +56,9 @@ export class FacesUseCases {
       this.rpc.send(
         'detector.extract',
         { image: bytes, detectionModel, recognitionModel, purpose: 'enrol', targetFace },
-        { requestId: caller.requestId, timeoutMs: this.config.DETECT_TIMEOUT_MS },
+        sendOptions(caller, { timeoutMs: this.config.DETECT_TIMEOUT_MS }),
       );
-    const checkTarget = () => this.rpc.send('persons.enrolmentTarget', ref, { requestId: caller.requestId });
+    const checkTarget = () => this.rpc.send('persons.enrolmentTarget', ref, sendOptions(caller));
 
     const knownModel = this.groupModels.get(caller.tenantId, path.groupId);
     let target: EnrolmentTarget;
@@ -94,23 +94,19 @@ export class FacesUseCases {
         faceRectangle: face.rectangle,
         embedding: face.embedding,
       },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
   get(caller: Caller, path: PersonPath, persistedFaceId: string): Promise<PersistedFaceView> {
-    return this.rpc.send(
-      'faces.get',
-      { tenantId: caller.tenantId, ...path, persistedFaceId },
-      { requestId: caller.requestId },
-    );
+    return this.rpc.send('faces.get', { tenantId: caller.tenantId, ...path, persistedFaceId }, sendOptions(caller));
   }
 
   update(caller: Caller, path: PersonPath, persistedFaceId: string, body: UpdateFaceBody): Promise<PersistedFaceView> {
     return this.rpc.send(
       'faces.update',
       { tenantId: caller.tenantId, ...path, persistedFaceId, userData: body.userData },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
@@ -124,7 +120,7 @@ export class FacesUseCases {
         requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
         fingerprint: fingerprintOf('faces.delete', path, persistedFaceId),
       },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { defaultRecognitionModel, VisageError, type GroupView } from '#contracts';
 import { RpcClient } from '#messaging';
-import type { Caller } from '../common/caller';
+import { sendOptions, type Caller } from '../common/caller';
 import { GroupModelCache } from './group-model.cache';
 import type { CreateGroupBody, ListQuery, UpdateGroupBody } from './groups.dto';
 
@@ -22,19 +22,19 @@ export class GroupsUseCases {
         userData: body.userData ?? null,
         recognitionModel: body.recognitionModel ?? defaultRecognitionModel,
       },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
   get(caller: Caller, groupId: string): Promise<GroupView> {
-    return this.rpc.send('groups.get', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+    return this.rpc.send('groups.get', { tenantId: caller.tenantId, groupId }, sendOptions(caller));
   }
 
   list(caller: Caller, query: ListQuery): Promise<GroupView[]> {
     return this.rpc.send(
       'groups.list',
       { tenantId: caller.tenantId, start: query.start || undefined, top: query.top ?? 1000 },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
@@ -45,12 +45,12 @@ export class GroupsUseCases {
     return this.rpc.send(
       'groups.update',
       { tenantId: caller.tenantId, groupId, name: body.name, userData: body.userData },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
   async delete(caller: Caller, groupId: string): Promise<void> {
     this.groupModels.forget(caller.tenantId, groupId);
-    await this.rpc.send('groups.delete', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+    await this.rpc.send('groups.delete', { tenantId: caller.tenantId, groupId }, sendOptions(caller));
   }
 }

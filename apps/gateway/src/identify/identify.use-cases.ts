@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IdentifyResult } from '#contracts';
 import { RpcClient } from '#messaging';
-import type { Caller } from '../common/caller';
+import { sendOptions, type Caller } from '../common/caller';
 import { requireLargePersonGroup } from '../common/group-scope';
 import type { IdentifyBody } from './identify.dto';
 
@@ -22,7 +22,7 @@ export class IdentifyUseCases {
         maxNumOfCandidatesReturned: body.maxNumOfCandidatesReturned ?? defaultCandidates,
         confidenceThreshold: body.confidenceThreshold,
       },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 }

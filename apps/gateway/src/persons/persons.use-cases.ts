@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid, VisageError, type PersonView } from '#contracts';
 import { RpcClient } from '#messaging';
-import type { Caller } from '../common/caller';
+import { sendOptions, type Caller } from '../common/caller';
 import { fingerprintOf, writeRequestId } from '../common/fingerprint';
 import type { ListQuery } from '../groups/groups.dto';
 import type { CreatePersonBody, UpdatePersonBody } from './persons.dto';
@@ -14,16 +14,12 @@ export class PersonsUseCases {
     return this.rpc.send(
       'persons.create',
       { tenantId: caller.tenantId, groupId, name: body.name, userData: body.userData ?? null },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
   get(caller: Caller, groupId: string, personId: string): Promise<PersonView> {
-    return this.rpc.send(
-      'persons.get',
-      { tenantId: caller.tenantId, groupId, personId },
-      { requestId: caller.requestId },
-    );
+    return this.rpc.send('persons.get', { tenantId: caller.tenantId, groupId, personId }, sendOptions(caller));
   }
 
   list(caller: Caller, groupId: string, query: ListQuery): Promise<PersonView[]> {
@@ -31,7 +27,7 @@ export class PersonsUseCases {
     return this.rpc.send(
       'persons.list',
       { tenantId: caller.tenantId, groupId, start: query.start?.toLowerCase() || undefined, top: query.top ?? 1000 },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
@@ -42,7 +38,7 @@ export class PersonsUseCases {
     return this.rpc.send(
       'persons.update',
       { tenantId: caller.tenantId, groupId, personId, name: body.name, userData: body.userData },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 
@@ -56,7 +52,7 @@ export class PersonsUseCases {
         requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
         fingerprint: fingerprintOf('persons.delete', groupId, personId),
       },
-      { requestId: caller.requestId },
+      sendOptions(caller),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TrainingStatusView } from '#contracts';
 import { RpcClient } from '#messaging';
-import type { Caller } from '../common/caller';
+import { sendOptions, type Caller } from '../common/caller';
 
 @Injectable()
 export class TrainingUseCases {
@@ -9,10 +9,10 @@ export class TrainingUseCases {
 
   /** Starts an asynchronous training; poll `status` until succeeded or failed. */
   start(caller: Caller, groupId: string): Promise<TrainingStatusView> {
-    return this.rpc.send('training.start', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+    return this.rpc.send('training.start', { tenantId: caller.tenantId, groupId }, sendOptions(caller));
   }
 
   status(caller: Caller, groupId: string): Promise<TrainingStatusView> {
-    return this.rpc.send('training.status', { tenantId: caller.tenantId, groupId }, { requestId: caller.requestId });
+    return this.rpc.send('training.status', { tenantId: caller.tenantId, groupId }, sendOptions(caller));
   }
 }

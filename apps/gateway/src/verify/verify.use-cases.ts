@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { VisageError, type VerifyResult } from '#contracts';
 import { RpcClient } from '#messaging';
-import type { Caller } from '../common/caller';
+import { sendOptions, type Caller } from '../common/caller';
 import { requireLargePersonGroup } from '../common/group-scope';
 import type { VerifyBody } from './verify.dto';
 
@@ -11,7 +11,7 @@ export class VerifyUseCases {
 
   /** Face to face, or face to a person of a large person group (all the person's current faces). */
   verify(caller: Caller, body: VerifyBody): Promise<VerifyResult> {
-    const options = { requestId: caller.requestId };
+    const options = sendOptions(caller);
     if (body.faceId1 !== undefined || body.faceId2 !== undefined) {
       if (!body.faceId1 || !body.faceId2) throw new VisageError('VALIDATION_ERROR', 'Give both faceId1 and faceId2.');
       const request = {
