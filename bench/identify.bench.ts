@@ -4,7 +4,7 @@
  * store, the snapshot's memory against the raw embedding bytes, and identify latency (p50/p99) through the
  * gateway. Sizes: BENCH_IDENTIFY_SIZES=10000,100000,1000000. Writes bench/results/identify.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
 import { float32ToLittleEndian, type RpcClient } from '#messaging';
@@ -42,17 +42,19 @@ async function seed(stack: Stack, groupId: string, faces: number): Promise<void>
     const persons = Math.ceil(faces / facesPerPerson);
     await db.query(
       `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'default', $1, 'p' || i, 0, now(), now()
+       SELECT (lpad(to_hex($3::int), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'default', $1,
+         'p' || i, 0, now(), now()
        FROM generate_series(1, $2::int) i`,
-      [groupId, persons],
+      [groupId, persons, faces],
     );
     await db.query(
       `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
          recognition_model, face_rectangle, embedding, request_id, created_at)
-       SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(to_hex(1 + i % $3::int), 12, '0'))::uuid,
+       SELECT gen_random_uuid(),
+         (lpad(to_hex($2::int), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(1 + g.n % $3::int), 12, '0'))::uuid,
          'default', $1, 'detection_01', 'recognition_01', '{"left":0,"top":0,"width":100,"height":100}',
-         s.v, $1 || '-' || i, now()
-       FROM generate_series(1, $2::int) i JOIN seed_vector s ON s.i = i % ${distinctVectors}`,
+         s.v, $1 || '-' || g.n, now()
+       FROM generate_series(1, $2::int) g(n) JOIN seed_vector s ON s.i = g.n % ${distinctVectors}`,
       [groupId, faces, persons],
     );
   } finally {
@@ -152,15 +154,21 @@ async function main(): Promise<void> {
   }
   const out = path.join(repoRoot, 'bench', 'results');
   mkdirSync(out, { recursive: true });
+  const file = path.join(out, 'identify.json');
+  // A run of some sizes keeps the earlier figures of the others.
+  const earlier: SizeResult[] = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { results: SizeResult[] }).results
+    : [];
+  const merged = [...earlier.filter((r) => !sizes.includes(r.faces)), ...results].sort((a, b) => a.faces - b.faces);
   writeFileSync(
-    path.join(out, 'identify.json'),
+    file,
     `${JSON.stringify(
       {
         date: new Date().toISOString(),
         machine: { cpu: cpus()[0]?.model, cores: availableParallelism() },
         method:
           'exact search (brute force over the snapshot), one query face per request, default confidence threshold, through the gateway',
-        results,
+        results: merged,
         targets: {
           trainSecondsAt1M: '<= 60',
           identifyP50MsAt1M: '<= 20',

@@ -34,13 +34,42 @@ export class TrainingSnapshot {
     const best = new Float32Array(this.personIds.length).fill(-Infinity);
     const d = this.dimension;
     const m = this.matrix;
-    for (let row = 0, offset = 0; row < this.rows; row++, offset += d) {
+    const q = query;
+    // Four rows at a time, each with its own accumulator: fewer loop checks and independent additions keep the
+    // CPU's pipelines busy (V8 does not vectorise this loop by itself).
+    let row = 0;
+    for (; row + 4 <= this.rows; row += 4) {
+      const o0 = row * d;
+      const o1 = o0 + d;
+      const o2 = o1 + d;
+      const o3 = o2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const x = q[k]!;
+        s0 += m[o0 + k]! * x;
+        s1 += m[o1 + k]! * x;
+        s2 += m[o2 + k]! * x;
+        s3 += m[o3 + k]! * x;
+      }
+      this.keepBest(best, row, s0);
+      this.keepBest(best, row + 1, s1);
+      this.keepBest(best, row + 2, s2);
+      this.keepBest(best, row + 3, s3);
+    }
+    for (; row < this.rows; row++) {
       let sum = 0;
-      for (let k = 0; k < d; k++) sum += m[offset + k]! * query[k]!;
-      const person = this.rowPerson[row]!;
-      if (sum > best[person]!) best[person] = sum;
+      for (let k = 0, o = row * d; k < d; k++) sum += m[o + k]! * q[k]!;
+      this.keepBest(best, row, sum);
     }
     return best;
+  }
+
+  private keepBest(best: Float32Array, row: number, similarity: number): void {
+    const person = this.rowPerson[row]!;
+    if (similarity > best[person]!) best[person] = similarity;
   }
 
   get bytes(): number {

@@ -103,28 +103,37 @@ export class TrainingService {
         'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3',
         [tenantId, groupId, version],
       );
-      let after: string | null = null;
+      // One cursor over the group's faces: a single consistent read in physical order, fetched in chunks.
+      const reader = this.dataSource.createQueryRunner();
       let chunk = 0;
       let rows = 0;
-      for (;;) {
-        const faces: { persisted_face_id: string; person_id: string; embedding: Buffer }[] =
-          await this.dataSource.query(
-            `SELECT persisted_face_id, person_id, embedding FROM persisted_face
-             WHERE tenant_id = $1 AND group_id = $2 AND ($3::uuid IS NULL OR persisted_face_id > $3::uuid)
-             ORDER BY persisted_face_id LIMIT $4`,
-            [tenantId, groupId, after, chunkRows],
+      try {
+        await reader.connect();
+        await reader.startTransaction();
+        await reader.query(
+          `DECLARE group_faces NO SCROLL CURSOR FOR
+           SELECT person_id, embedding FROM persisted_face WHERE tenant_id = $1 AND group_id = $2`,
+          [tenantId, groupId],
+        );
+        for (;;) {
+          const faces: { person_id: string; embedding: Buffer }[] = await reader.query(
+            `FETCH ${chunkRows} FROM group_faces`,
           );
-        if (faces.length === 0) break;
-        await this.dataSource.getRepository(TrainingSnapshotChunkEntity).insert({
-          tenantId,
-          groupId,
-          version,
-          chunk: chunk++,
-          personIds: faces.map((f) => f.person_id),
-          embeddings: Buffer.concat(faces.map((f) => f.embedding)),
-        });
-        rows += faces.length;
-        after = faces[faces.length - 1]!.persisted_face_id;
+          if (faces.length === 0) break;
+          await this.dataSource.getRepository(TrainingSnapshotChunkEntity).insert({
+            tenantId,
+            groupId,
+            version,
+            chunk: chunk++,
+            personIds: faces.map((f) => f.person_id),
+            embeddings: Buffer.concat(faces.map((f) => f.embedding)),
+          });
+          rows += faces.length;
+        }
+        await reader.commitTransaction();
+      } finally {
+        if (reader.isTransactionActive) await reader.rollbackTransaction().catch(() => undefined);
+        await reader.release();
       }
       if (rows === 0) throw new TrainingFailure('There is no face in the large person group.');
       await this.finish(training, 'succeeded', null);
