@@ -17,6 +17,13 @@ before(async () => {
     env: { LOG_LEVEL: 'info', DETECTOR_OPS_PORT: String(detectorPort), STORE_OPS_PORT: String(storePort) },
   });
   api = new EnvelopeApi(stack.baseUrl);
+  for (const base of [detectorOps, storeOps]) {
+    await waitFor(
+      async () => (await fetch(`${base}/ready`).catch(() => undefined))?.ok === true,
+      30_000,
+      `${base}/ready`,
+    );
+  }
 });
 
 after(async () => stack?.stop());

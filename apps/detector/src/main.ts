@@ -35,11 +35,12 @@ async function bootstrap(): Promise<void> {
     const app = await NestFactory.createMicroservice(DetectorModule.register(pool), { strategy: transport, logger });
     app.useGlobalFilters(new PassRpcErrorsThrough());
     app.enableShutdownHooks();
-    await app.listen();
     const ops = await startOpsServer(config.OPS_HOST, config.DETECTOR_OPS_PORT, async () => {
       if (!transport.connected) throw new Error('not connected to the message broker');
       return { ...pool.status(), queues: transport.queueActivity() };
     });
+    // The ops server answers from the start (liveness; readiness stays 503 until the broker is connected).
+    await app.listen();
     logger.log(`Detector ready; /health, /ready and /metrics on ${config.OPS_HOST}:${boundPort(ops)}`);
   } catch (error) {
     logger.error((error as Error).message);

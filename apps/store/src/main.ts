@@ -53,7 +53,6 @@ async function bootstrap(): Promise<void> {
     );
     app.useGlobalFilters(new PassRpcErrorsThrough());
     app.enableShutdownHooks();
-    await app.listen();
     const prune = setInterval(() => void pruneAppliedWrites(dataSource, 48).catch(() => undefined), 3_600_000);
     prune.unref();
     const shards = shardQueueNames(config.SHARD_COUNT);
@@ -72,6 +71,8 @@ async function bootstrap(): Promise<void> {
       await dataSource.query('SELECT 1');
       return { database: 'up', shards: { total: shards.length, servedRecently: recentlyServed() } };
     });
+    // The ops server answers from the start (liveness; readiness stays 503 until the broker is connected).
+    await app.listen();
     logger.log(
       `Store ready: ${config.SHARD_COUNT} shard queues, database migrated; ` +
         `/health, /ready and /metrics on ${config.OPS_HOST}:${boundPort(ops)}`,
