@@ -2,8 +2,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { VisageError } from '#contracts';
+import { checkImageBytes } from '#imaging';
 import { UrlImageBody } from '../faces/faces.dto';
-import type { ImageInput } from '../faces/faces.use-cases';
+import type { ImageFetcher } from '../images/image-fetcher';
+
+/** An image as the caller sent it: raw bytes, or a URL to download. */
+export type ImageInput = { bytes: Buffer } | { url: string };
 
 export interface RequestWithBody {
   headers: Record<string, string | string[] | undefined>;
@@ -23,4 +27,11 @@ export function imageInputOf(request: RequestWithBody): ImageInput {
     return { url: body.url };
   }
   throw new VisageError('UNSUPPORTED_MEDIA_TYPE');
+}
+
+/** The image's bytes (downloaded when given as a URL), checked for size and format. */
+export async function imageBytesOf(image: ImageInput, fetcher: ImageFetcher): Promise<Buffer> {
+  const bytes = 'bytes' in image ? image.bytes : await fetcher.fetch(image.url);
+  checkImageBytes(bytes);
+  return bytes;
 }

@@ -7,10 +7,9 @@ import {
   type FaceRectangle,
   type RecognitionModel,
 } from '#contracts';
-import { checkImageBytes } from '#imaging';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
-import type { ImageInput } from '../faces/faces.use-cases';
+import { imageBytesOf, type ImageInput } from '../common/image-input';
 import { GatewayConfig } from '../gateway.config';
 import { ImageFetcher } from '../images/image-fetcher';
 import type { DetectQuery } from './detect.dto';
@@ -78,8 +77,7 @@ export class DetectUseCases {
 
   /** Every face of the image, largest first (at most 100); faceIds keep the vectors for identify and verify. */
   async detect(caller: Caller, image: ImageInput, options: DetectOptions): Promise<DetectedFaceView[]> {
-    const bytes = 'bytes' in image ? image.bytes : await this.images.fetch(image.url);
-    checkImageBytes(bytes);
+    const bytes = await imageBytesOf(image, this.images);
     const extracted = await this.rpc.send(
       'detector.extract',
       {

@@ -10,17 +10,14 @@ import {
   type FaceRectangle,
   type PersistedFaceView,
 } from '#contracts';
-import { checkImageBytes } from '#imaging';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { fingerprintOf, writeRequestId } from '../common/fingerprint';
 import { GatewayConfig } from '../gateway.config';
+import { imageBytesOf, type ImageInput } from '../common/image-input';
 import { GroupModelCache } from '../groups/group-model.cache';
 import { ImageFetcher } from '../images/image-fetcher';
 import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
-
-/** An image as the caller sent it: raw bytes, or a URL to download. */
-export type ImageInput = { bytes: Buffer } | { url: string };
 
 export interface PersonPath {
   groupId: string;
@@ -49,8 +46,7 @@ export class FacesUseCases {
   ): Promise<AddFaceReply> {
     const targetFace = query.targetFace ? parseRectangle(query.targetFace) : undefined;
     const detectionModel = query.detectionModel ?? defaultDetectionModel;
-    const bytes = await this.resolve(image);
-    checkImageBytes(bytes);
+    const bytes = await imageBytesOf(image, this.images);
     const ref = { tenantId: caller.tenantId, ...path };
     const extract = (recognitionModel: RecognitionModel) =>
       this.rpc.send(
@@ -122,10 +118,6 @@ export class FacesUseCases {
       },
       sendOptions(caller),
     );
-  }
-
-  private async resolve(image: ImageInput): Promise<Buffer> {
-    return 'bytes' in image ? image.bytes : this.images.fetch(image.url);
   }
 }
 

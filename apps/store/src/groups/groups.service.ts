@@ -52,7 +52,7 @@ export class GroupsService {
 
   async update(request: GroupRef & UpdateRequest): Promise<GroupView> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.require(manager, request, true);
+      const row = await this.require(manager, request, 'update');
       if (request.name !== undefined) row.name = request.name;
       if (request.userData !== undefined) row.userData = request.userData;
       row.updatedAt = new Date();
@@ -69,11 +69,15 @@ export class GroupsService {
     return { deleted: true };
   }
 
-  /** The group, or GROUP_NOT_FOUND; `lock` holds it for the rest of the transaction. */
-  async require(manager: EntityManager, ref: GroupRef, lock = false): Promise<LargePersonGroupEntity> {
+  /**
+   * The group, or GROUP_NOT_FOUND. `lock` holds it for the rest of the transaction: `share` (FOR SHARE) keeps a
+   * concurrent delete out, `update` (FOR UPDATE) also serialises writers of the group.
+   */
+  async require(manager: EntityManager, ref: GroupRef, lock?: 'share' | 'update'): Promise<LargePersonGroupEntity> {
+    const mode = lock === 'share' ? 'pessimistic_read' : 'pessimistic_write';
     const row = await manager.findOne(LargePersonGroupEntity, {
       where: { tenantId: ref.tenantId, groupId: ref.groupId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      ...(lock ? { lock: { mode } } : {}),
     });
     if (!row) throw new VisageError('GROUP_NOT_FOUND');
     return row;

@@ -29,11 +29,7 @@ export class PersonsService {
   async create(request: CreatePersonRequest): Promise<PersonView> {
     return this.dataSource.transaction(async (manager) => {
       // Share-lock the group so a concurrent group delete cannot orphan the new person.
-      await manager.query('SELECT 1 FROM large_person_group WHERE tenant_id = $1 AND group_id = $2 FOR SHARE', [
-        request.tenantId,
-        request.groupId,
-      ]);
-      await this.groups.require(manager, request);
+      await this.groups.require(manager, request, 'share');
       const now = new Date();
       const row: PersonEntity = {
         personId: randomUUID(),

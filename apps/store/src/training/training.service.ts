@@ -31,7 +31,7 @@ export class TrainingService {
 
   async start(ref: GroupRef): Promise<TrainingStatusView> {
     const { group, training } = await this.dataSource.transaction(async (manager) => {
-      const group = await this.groups.require(manager, ref, true);
+      const group = await this.groups.require(manager, ref, 'update');
       const prior = await manager.findOne(TrainingEntity, { where: { tenantId: ref.tenantId, groupId: ref.groupId } });
       if (prior?.status === 'running') throw new VisageError('TRAINING_IN_PROGRESS');
       const now = new Date();
@@ -64,14 +64,13 @@ export class TrainingService {
 
   /** Claims trainings whose store process went away (lease expired) and runs them again here. */
   async resumeAbandoned(): Promise<void> {
-    const claimed: { tenant_id: string; group_id: string; building_version: number }[] = await this.dataSource
-      .query(
-        `UPDATE training SET lease_until = now() + make_interval(secs => $1::double precision / 1000)
+    // TypeORM answers an UPDATE with [returned rows, affected count].
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE training SET lease_until = now() + make_interval(secs => $1::double precision / 1000)
        WHERE status = 'running' AND lease_until < now()
        RETURNING tenant_id, group_id, building_version`,
-        [this.leaseMs],
-      )
-      .then((result: unknown) => (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as never);
+      [this.leaseMs],
+    )) as [{ tenant_id: string; group_id: string; building_version: number }[], number];
     for (const row of claimed) {
       this.logger.warn(`Resuming the abandoned training of group ${row.group_id}`);
       void this.build({ tenantId: row.tenant_id, groupId: row.group_id, buildingVersion: row.building_version });
