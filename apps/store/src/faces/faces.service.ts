@@ -16,7 +16,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { PersistedFaceEntity, PersonEntity } from '../database/entities';
 import { persistedFaceView } from '../database/views';
-import { applyOnce } from '../idempotency/applied-writes';
+import { applyOnce, replayOf } from '../idempotency/applied-writes';
 import { PersonsService } from '../persons/persons.service';
 
 @Injectable()
@@ -28,38 +28,43 @@ export class FacesService {
 
   /**
    * Person-level write, applied in the person's shard. The face limit and the person's existence are checked
-   * with the person row locked, so they hold even if two writes for one person ever ran at once.
+   * with the person row locked, so they hold even if two writes for one person ever ran at once. It is the
+   * hottest write, so the replay check, the lock, the limit, the insert, the count and the recorded result are
+   * one statement: one round trip and one commit.
    */
   async add(request: AddFaceRequest): Promise<AddFaceReply> {
-    let added = false;
-    const reply = await applyOnce(this.dataSource, request, async (manager) => {
-      const person = await this.persons.require(manager, request, true);
-      if (person.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');
-      const row: PersistedFaceEntity = {
-        persistedFaceId: randomUUID(),
-        personId: person.personId,
-        tenantId: request.tenantId,
-        groupId: request.groupId,
-        userData: request.userData ?? null,
-        detectionModel: request.detectionModel,
-        recognitionModel: request.recognitionModel,
-        faceRectangle: request.faceRectangle,
-        embedding: float32ToLittleEndian(request.embedding),
-        requestId: request.requestId,
-        createdAt: new Date(),
-      };
-      await manager.insert(PersistedFaceEntity, row);
-      await manager.increment(PersonEntity, { personId: person.personId }, 'faceCount', 1);
-      added = true;
-      return {
-        persistedFaceId: row.persistedFaceId,
-        createdAt: row.createdAt.toISOString(),
-        faceRectangle: row.faceRectangle,
-        detectionModel: request.detectionModel,
-        recognitionModel: request.recognitionModel,
-      };
-    });
-    if (added) Metrics.facesAdded.inc(); // counted once committed, not on replays
+    const reply: AddFaceReply = {
+      persistedFaceId: randomUUID(),
+      createdAt: new Date().toISOString(),
+      faceRectangle: request.faceRectangle,
+      detectionModel: request.detectionModel,
+      recognitionModel: request.recognitionModel,
+    };
+    const [outcome] = (await this.dataSource.query(addFaceOnce, [
+      request.requestId,
+      request.personId,
+      request.tenantId,
+      request.groupId,
+      reply.persistedFaceId,
+      request.userData ?? null,
+      request.detectionModel,
+      request.recognitionModel,
+      JSON.stringify(request.faceRectangle),
+      float32ToLittleEndian(request.embedding),
+      reply.createdAt,
+      Limits.facesPerPerson,
+      request.fingerprint,
+      JSON.stringify(reply),
+    ])) as AddFaceOutcome[];
+    if (outcome!.prior_fingerprint !== null) {
+      return replayOf(request, { fingerprint: outcome!.prior_fingerprint, reply: outcome!.prior_reply });
+    }
+    if (outcome!.face_count === null) {
+      await this.persons.require(this.dataSource.manager, request); // GROUP_NOT_FOUND or PERSON_NOT_FOUND
+      throw new VisageError('PERSON_NOT_FOUND');
+    }
+    if (!outcome!.added) throw new VisageError('FACE_LIMIT_REACHED');
+    Metrics.facesAdded.inc(); // counted once committed, not on replays
     return reply;
   }
 
@@ -113,3 +118,38 @@ export class FacesService {
     return row;
   }
 }
+
+interface AddFaceOutcome {
+  prior_fingerprint: string | null;
+  prior_reply: unknown;
+  face_count: number | null;
+  added: boolean;
+}
+
+/**
+ * $1 request id, $2 person, $3 tenant, $4 group, $5 persisted face id, $6 user data, $7 detection model,
+ * $8 recognition model, $9 rectangle (json), $10 embedding, $11 created at, $12 face limit, $13 fingerprint,
+ * $14 reply (json). Nothing is written when the request was applied before, the person is missing (in this
+ * group and tenant) or already holds the limit.
+ */
+const addFaceOnce = `
+WITH prior AS (
+  SELECT fingerprint, reply FROM applied_write WHERE request_id = $1
+), target AS (
+  SELECT person_id, face_count FROM person
+  WHERE person_id = $2 AND tenant_id = $3 AND group_id = $4 AND NOT EXISTS (SELECT 1 FROM prior)
+  FOR UPDATE
+), face AS (
+  INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, user_data, detection_model,
+                              recognition_model, face_rectangle, embedding, request_id, created_at)
+  SELECT $5, person_id, $3, $4, $6, $7, $8, $9::jsonb, $10, $1, $11 FROM target WHERE face_count < $12
+  RETURNING person_id
+), counted AS (
+  UPDATE person SET face_count = face_count + 1 WHERE person_id IN (SELECT person_id FROM face) RETURNING person_id
+), applied AS (
+  INSERT INTO applied_write (request_id, fingerprint, reply, created_at) SELECT $1, $13, $14::jsonb, $11 FROM face
+)
+SELECT (SELECT fingerprint FROM prior) AS prior_fingerprint,
+       (SELECT reply FROM prior) AS prior_reply,
+       (SELECT face_count FROM target) AS face_count,
+       EXISTS (SELECT 1 FROM counted) AS added`;

@@ -14,10 +14,7 @@ export async function applyOnce<R>(
 ): Promise<R> {
   return dataSource.transaction(async (manager) => {
     const prior = await manager.findOne(AppliedWriteEntity, { where: { requestId: write.requestId } });
-    if (prior) {
-      if (prior.fingerprint !== write.fingerprint) throw new VisageError('IDEMPOTENCY_KEY_REUSED');
-      return prior.reply as R;
-    }
+    if (prior) return replayOf<R>(write, prior);
     const reply = await work(manager);
     await manager.insert(AppliedWriteEntity, {
       requestId: write.requestId,
@@ -27,6 +24,12 @@ export async function applyOnce<R>(
     });
     return reply;
   });
+}
+
+/** The first result of a write already applied; the same key with another request is refused. */
+export function replayOf<R>(write: IdempotentWrite, prior: { fingerprint: string; reply: unknown }): R {
+  if (prior.fingerprint !== write.fingerprint) throw new VisageError('IDEMPOTENCY_KEY_REUSED');
+  return prior.reply as R;
 }
 
 /** Results are kept long enough for any retry; older ones are pruned. */
