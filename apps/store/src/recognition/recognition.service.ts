@@ -6,6 +6,8 @@ import {
   similarityFor,
   VisageError,
   type IdentifyRequest,
+  type GroupRef,
+  type IdentifyCandidate,
   type IdentifyResult,
   type RecognitionModel,
   type VerifyRequest,
@@ -18,6 +20,7 @@ import { PersistedFaceEntity, PersonEntity, TrainingEntity } from '../database/e
 import { DetectedFacesService, type DetectedFace } from '../detected-faces/detected-faces.service';
 import { GroupsService } from '../groups/groups.service';
 import { PersonsService } from '../persons/persons.service';
+import type { TrainingSnapshot } from '../training/training-snapshot';
 import { TrainingService } from '../training/training.service';
 
 @Injectable()
@@ -44,33 +47,50 @@ export class RecognitionService {
     const snapshot = await this.training.snapshot(request, training.snapshotVersion);
     const threshold = request.confidenceThreshold ?? defaultConfidenceThreshold;
 
-    // Compare similarities first and build candidates only for persons above the threshold: groups are large.
-    const minSimilarity = similarityFor(threshold);
-    const ranked = faces.map((face) => {
-      const best = snapshot.bestSimilarityPerPerson(face.embedding);
-      const passing: number[] = [];
-      for (let i = 0; i < best.length; i++) if (best[i]! >= minSimilarity) passing.push(i);
-      return passing
-        .sort((a, b) => best[b]! - best[a]!)
-        .map((i) => ({ personId: snapshot.personIds[i]!, confidence: confidenceOf(best[i]!) }))
-        .filter((c) => c.confidence >= threshold);
+    const limit = request.maxNumOfCandidatesReturned;
+    const results: IdentifyResult[] = [];
+    for (const face of faces) {
+      results.push({
+        faceId: face.faceId,
+        candidates: await this.candidates(request, snapshot, face, threshold, limit),
+      });
+    }
+    return results;
+  }
+
+  /**
+   * The best persons for one face. Persons deleted since the training are left out (their faces stay in the
+   * snapshot until the next one), so when some of a full ranking are gone, a longer ranking is asked for.
+   */
+  private async candidates(
+    ref: GroupRef,
+    snapshot: TrainingSnapshot,
+    face: DetectedFace,
+    threshold: number,
+    limit: number,
+  ): Promise<IdentifyCandidate[]> {
+    for (let wanted = limit; ; wanted *= 4) {
+      const ranking = await snapshot.rank(face.embedding, similarityFor(threshold, face.recognitionModel), wanted);
+      const ids = ranking.persons.map((ranked) => snapshot.personIds[ranked.person]!);
+      const existing = await this.existingPersons(ref, ids);
+      const candidates = ranking.persons
+        .filter((_, i) => existing.has(ids[i]!))
+        .map((ranked) => ({
+          personId: snapshot.personIds[ranked.person]!,
+          confidence: confidenceOf(ranked.similarity, face.recognitionModel),
+        }))
+        .filter((candidate) => candidate.confidence >= threshold);
+      if (candidates.length >= limit || ranking.complete) return candidates.slice(0, limit);
+    }
+  }
+
+  private async existingPersons(ref: GroupRef, personIds: string[]): Promise<Set<string>> {
+    if (personIds.length === 0) return new Set();
+    const rows = await this.dataSource.manager.find(PersonEntity, {
+      select: { personId: true },
+      where: { tenantId: ref.tenantId, groupId: ref.groupId, personId: In(personIds) },
     });
-    // Persons deleted since the training are left out (their faces stay in the snapshot until the next one).
-    const mentioned = [...new Set(ranked.flatMap((list) => list.map((c) => c.personId)))];
-    const existing = new Set(
-      mentioned.length === 0
-        ? []
-        : (
-            await manager.find(PersonEntity, {
-              select: { personId: true },
-              where: { tenantId: request.tenantId, groupId: request.groupId, personId: In(mentioned) },
-            })
-          ).map((p) => p.personId),
-    );
-    return faces.map((face, i) => ({
-      faceId: face.faceId,
-      candidates: ranked[i]!.filter((c) => existing.has(c.personId)).slice(0, request.maxNumOfCandidatesReturned),
-    }));
+    return new Set(rows.map((p) => p.personId));
   }
 
   async verify(request: VerifyRequest): Promise<VerifyResult> {
@@ -81,7 +101,7 @@ export class RecognitionService {
         'VERIFY_FACE_ID_NOT_FOUND',
       );
       requireModel(faces, faces[0]!.recognitionModel);
-      return verdict(dot(faces[0]!.embedding, faces[1]!.embedding));
+      return verdict(dot(faces[0]!.embedding, faces[1]!.embedding), faces[0]!.recognitionModel);
     }
     const manager = this.dataSource.manager;
     const group = await this.groups.require(manager, { tenantId: request.tenantId, groupId: request.groupId });
@@ -99,7 +119,7 @@ export class RecognitionService {
     if (enrolled.length === 0) throw new VisageError('PERSISTED_FACE_NOT_FOUND', 'The person has no faces.');
     const query = faces[0]!.embedding;
     const best = Math.max(...enrolled.map((face) => dot(query, littleEndianToFloat32(face.embedding))));
-    return verdict(best);
+    return verdict(best, faces[0]!.recognitionModel);
   }
 }
 
@@ -107,8 +127,8 @@ function requireModel(faces: DetectedFace[], model: RecognitionModel): void {
   if (faces.some((face) => face.recognitionModel !== model)) throw new VisageError('RECOGNITION_MODEL_MISMATCH');
 }
 
-function verdict(similarity: number): VerifyResult {
-  const confidence = confidenceOf(similarity);
+function verdict(similarity: number, model: RecognitionModel): VerifyResult {
+  const confidence = confidenceOf(similarity, model);
   return { isIdentical: confidence >= defaultConfidenceThreshold, confidence };
 }
 

@@ -1,15 +1,109 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TrainingSnapshot } from './training-snapshot';
+import { TrainingSnapshot, type Ranking } from './training-snapshot';
+import { ScanPool } from './kernel/scan-pool';
 
-test('ranks persons by the best similarity of any of their faces', () => {
+/** The ranking by comparing against every float32 vector: what the snapshot must reproduce. */
+function bruteForce(personIdOfRow: string[], matrix: Float32Array, dim: number, query: Float32Array, min: number) {
+  const best = new Map<string, number>();
+  personIdOfRow.forEach((person, row) => {
+    let sum = 0;
+    for (let k = 0; k < dim; k++) sum += matrix[row * dim + k]! * query[k]!;
+    best.set(person, Math.max(best.get(person) ?? -Infinity, sum));
+  });
+  return [...best].filter(([, s]) => s >= min).sort((a, b) => b[1] - a[1]);
+}
+
+function randomUnit(dim: number, random: () => number, around?: Float32Array, spread = 1): Float32Array {
+  const v = new Float32Array(dim);
+  let norm = 0;
+  for (let k = 0; k < dim; k++) {
+    // Sum of uniforms: close enough to Gaussian for direction sampling.
+    const g = random() + random() + random() - 1.5;
+    v[k] = (around?.[k] ?? 0) + spread * g;
+    norm += v[k]! ** 2;
+  }
+  return v.map((x) => x / Math.sqrt(norm));
+}
+
+function seeded(seed: number): () => number {
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+function names(snapshot: TrainingSnapshot, ranking: Ranking): string[] {
+  return ranking.persons.map((p) => snapshot.personIds[p.person]!);
+}
+
+test('ranks persons by the best similarity of any of their faces', async () => {
   const matrix = new Float32Array([1, 0, 0.6, 0.8, 0, 1, -1, 0]);
   const snapshot = TrainingSnapshot.fromRows(1, 2, ['a', 'b', 'b', 'c'], matrix);
   assert.deepEqual(snapshot.personIds, ['a', 'b', 'c']);
-  const best = snapshot.bestSimilarityPerPerson(new Float32Array([0, 1]));
+  const ranking = await snapshot.rank(new Float32Array([0, 1]), -2, 10);
+  assert.deepEqual(names(snapshot, ranking), ['b', 'a', 'c']);
   assert.deepEqual(
-    [...best].map((v) => Math.round(v * 100) / 100),
-    [0, 1, 0],
+    ranking.persons.map((p) => Math.round(p.similarity * 1e4) / 1e4),
+    [1, 0, 0],
   );
-  assert.throws(() => snapshot.bestSimilarityPerPerson(new Float32Array([1, 0, 0])), /dimensions/);
+  assert.equal(ranking.complete, true);
+  const top = await snapshot.rank(new Float32Array([0, 1]), -2, 1);
+  assert.deepEqual([names(snapshot, top), top.complete], [['b'], false]);
+  assert.deepEqual(names(snapshot, await snapshot.rank(new Float32Array([0, 1]), 0.5, 10)), ['b']);
+  await assert.rejects(snapshot.rank(new Float32Array([1, 0, 0]), 0, 1), /dimensions/);
+});
+
+for (const [shape, dim, rows, persons] of [
+  ['random unit vectors, one thread', 128, 3_000, 600],
+  ['faces clustered like real embeddings, scan threads', 128, 40_000, 4_000],
+  ['a dimension that is not a multiple of 16', 75, 2_000, 500],
+] as const) {
+  test(`same persons, order and similarities as float32 brute force: ${shape}`, async () => {
+    const random = seeded(dim + rows);
+    const centre = randomUnit(dim, random);
+    const clustered = shape.startsWith('faces');
+    const identities = Array.from({ length: persons }, () =>
+      clustered ? randomUnit(dim, random, centre, 0.06) : randomUnit(dim, random),
+    );
+    const personIdOfRow = Array.from({ length: rows }, (_, row) => `p${row % persons}`);
+    const matrix = new Float32Array(rows * dim);
+    personIdOfRow.forEach((_, row) =>
+      matrix.set(
+        clustered ? randomUnit(dim, random, identities[row % persons], 0.02) : randomUnit(dim, random),
+        row * dim,
+      ),
+    );
+    const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
+    for (let q = 0; q < 10; q++) {
+      const query = clustered ? randomUnit(dim, random, identities[q * 7]!, 0.02) : randomUnit(dim, random);
+      for (const [min, limit] of [
+        [-1, 10],
+        [clustered ? 0.9 : 0.1, 100],
+        [-1, 1],
+      ] as const) {
+        const expected = bruteForce(personIdOfRow, matrix, dim, query, min);
+        const exact = new Map(expected);
+        const ranking = await snapshot.rank(query, min, limit);
+        // The k best, each with its exact similarity; persons closer than 1e-4 may trade places.
+        assert.equal(ranking.persons.length, Math.min(limit, expected.length));
+        assert.equal(new Set(names(snapshot, ranking)).size, ranking.persons.length);
+        ranking.persons.forEach((p, i) => {
+          assert.ok(Math.abs(p.similarity - exact.get(snapshot.personIds[p.person]!)!) < 1e-4);
+          assert.ok(Math.abs(p.similarity - expected[i]![1]) < 1e-4);
+        });
+        assert.equal(ranking.complete, expected.length <= limit);
+      }
+    }
+    assert.ok(rows < 32_768 || ScanPool.shared().size > 0);
+  });
+}
+
+test('holds about half the bytes of the float32 vectors', () => {
+  const dim = 128;
+  const rows = 10_000;
+  const snapshot = TrainingSnapshot.fromRows(
+    1,
+    dim,
+    Array.from({ length: rows }, (_, i) => `p${i % 1000}`),
+    new Float32Array(rows * dim).fill(1 / Math.sqrt(dim)),
+  );
+  assert.ok(snapshot.bytes / (rows * dim * 4) < 0.6, `${snapshot.bytes} bytes`);
 });

@@ -181,14 +181,17 @@ export class TrainingService {
     );
   }
 
+  /** Person ids come as one string per chunk: parsing a million-element uuid[] costs more than splitting. */
   private async loadSnapshot(ref: GroupRef, version: number): Promise<TrainingSnapshot> {
-    const chunks = await this.dataSource.getRepository(TrainingSnapshotChunkEntity).find({
-      where: { tenantId: ref.tenantId, groupId: ref.groupId, version },
-      order: { chunk: 'ASC' },
-    });
-    const personIdOfRow = chunks.flatMap((c) => c.personIds);
-    const dimension = chunks[0] ? chunks[0].embeddings.length / 4 / chunks[0].personIds.length : 0;
-    const matrix = new Float32Array(personIdOfRow.length * dimension);
+    const chunks: { person_ids: string; embeddings: Buffer }[] = await this.dataSource.query(
+      `SELECT array_to_string(person_ids, ',') AS person_ids, embeddings FROM training_snapshot_chunk
+       WHERE tenant_id = $1 AND group_id = $2 AND version = $3 ORDER BY chunk`,
+      [ref.tenantId, ref.groupId, version],
+    );
+    const personIdOfRow = chunks.flatMap((chunk) => (chunk.person_ids === '' ? [] : chunk.person_ids.split(',')));
+    const bytes = chunks.reduce((sum, chunk) => sum + chunk.embeddings.length, 0);
+    const dimension = personIdOfRow.length > 0 ? bytes / 4 / personIdOfRow.length : 0;
+    const matrix = new Float32Array(bytes / 4);
     let offset = 0;
     for (const chunk of chunks) {
       const vectors = littleEndianToFloat32(chunk.embeddings);
