@@ -143,18 +143,22 @@ async function main(): Promise<void> {
     for (const model of RecognitionModels) {
       const spec = RecognitionModelSpecs[model];
       const netKey = `${spec.sourcePackage}:${spec.net}`;
-      // Names that share a network share its figures; the network runs once.
-      if (!byNet.has(netKey)) {
+      const recipeKey = JSON.stringify([netKey, spec.views]);
+      // Names that share a network and views share its figures; the recipe runs once.
+      if (!byNet.has(recipeKey)) {
+        const started = performance.now();
         const { embeddings, detectedOne } = await embeddingsFor(model, photos, pool);
-        byNet.set(netKey, {
+        byNet.set(recipeKey, {
           network: netKey,
+          views: spec.views,
           dimension: spec.dimension,
+          photosPerSecond: round(photos.length / ((performance.now() - started) / 1000), 2),
           photos: photos.length,
           detectionRate: round(detectedOne / photos.length),
           ...evaluate(photos, pairs, embeddings),
         });
       }
-      models[model] = byNet.get(netKey);
+      models[model] = byNet.get(recipeKey);
       console.log(model, JSON.stringify(models[model]));
     }
   } finally {

@@ -30,6 +30,11 @@ export interface RecognitionModelSpec {
   readonly inputSize: number;
   /** Length of the embedding. Faces of different dimensions can never be compared. */
   readonly dimension: number;
+  /**
+   * Test-time views averaged into one embedding: the aligned crop at each scale (about its centre), and with
+   * `mirrored` also its horizontal mirror. More views, fewer misses; each costs one more pass of the network.
+   */
+  readonly views: { readonly cropScales: readonly number[]; readonly mirrored: boolean };
 }
 
 const faceApi = '@vladmandic/face-api';
@@ -56,11 +61,17 @@ export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModel
   detection_03: { name: 'detection_03', ...ssdWith68Landmarks, returnsLandmarks: true },
 };
 
+// Chosen by measurement on the labelled development set (docs/models.md): each step up adds views and
+// accuracy. Human's faceres fused with these scored higher still, but its weights come without a licence.
 export const RecognitionModelSpecs: Readonly<Record<RecognitionModel, RecognitionModelSpec>> = {
-  recognition_01: { name: 'recognition_01', ...faceApiRecognition },
-  recognition_02: { name: 'recognition_02', ...faceApiRecognition },
-  recognition_03: { name: 'recognition_03', ...faceApiRecognition },
-  recognition_04: { name: 'recognition_04', ...faceApiRecognition },
+  recognition_01: { name: 'recognition_01', ...faceApiRecognition, views: { cropScales: [1], mirrored: false } },
+  recognition_02: { name: 'recognition_02', ...faceApiRecognition, views: { cropScales: [1], mirrored: true } },
+  recognition_03: { name: 'recognition_03', ...faceApiRecognition, views: { cropScales: [1, 1.1], mirrored: true } },
+  recognition_04: {
+    name: 'recognition_04',
+    ...faceApiRecognition,
+    views: { cropScales: [1, 1.1, 1.2], mirrored: true },
+  },
 };
 
 /** Every face-api network some registered model needs, each once. */

@@ -2,7 +2,7 @@
  * Recognition compares faces, not pictures: each face is cropped, its landmarks found, the crop re-aligned on
  * them and embedded, and the vector L2-normalised so that the store can compare with one dot product.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Point } from '#contracts';
 import { faceapi } from '../models/face-api-loader';
 import type { DetectionModelSpec, RecognitionModelSpec } from '../models/model-registry';
@@ -21,16 +21,33 @@ export async function describeFace(
   recognition: RecognitionModelSpec,
 ): Promise<FaceDescription> {
   const landmarks = await findLandmarks(image, face, detection);
-  const aligned = cropRegion(image, landmarks.align(null, { useDlibAlignment: true }));
-  try {
-    const descriptor = await faceapi.nets[recognition.net].computeFaceDescriptor(aligned.tensor);
-    return {
-      landmarks: landmarks.positions.map(({ x, y }) => ({ x, y })),
-      embedding: l2Normalised(descriptor as Float32Array),
-    };
-  } finally {
-    aligned.tensor.dispose();
+  const box = landmarks.align(null, { useDlibAlignment: true });
+  const { cropScales, mirrored } = recognition.views;
+  const sum = new Float32Array(recognition.dimension);
+  for (const scale of cropScales) {
+    const aligned = cropRegion(image, scaledAboutCentre(box, scale));
+    const mirror = mirrored ? tf.reverse(aligned.tensor, 1) : undefined;
+    try {
+      // Every view, and then every scale, is normalised before adding, so each weighs the same.
+      const atScale = new Float32Array(recognition.dimension);
+      for (const view of mirror ? [aligned.tensor, mirror] : [aligned.tensor]) {
+        const descriptor = await faceapi.nets[recognition.net].computeFaceDescriptor(view);
+        l2Normalised(descriptor as Float32Array).forEach((value, i) => (atScale[i]! += value));
+      }
+      l2Normalised(atScale).forEach((value, i) => (sum[i]! += value));
+    } finally {
+      aligned.tensor.dispose();
+      mirror?.dispose();
+    }
   }
+  return { landmarks: landmarks.positions.map(({ x, y }) => ({ x, y })), embedding: l2Normalised(sum) };
+}
+
+function scaledAboutCentre(box: Region, scale: number): Region {
+  if (scale === 1) return box;
+  const width = box.width * scale;
+  const height = box.height * scale;
+  return { x: box.x + (box.width - width) / 2, y: box.y + (box.height - height) / 2, width, height };
 }
 
 async function findLandmarks(
