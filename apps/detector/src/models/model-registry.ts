@@ -17,6 +17,11 @@ export interface DetectionModelSpec {
   /** Side of the square the detector resizes every picture to. */
   readonly inputSize: number;
   readonly minScore: number;
+  /**
+   * Besides the whole picture, the detector also reads it as a tiles x tiles grid of overlapping tiles, each
+   * enlarged to the input size: small faces become large enough to find. 1 = the whole picture only.
+   */
+  readonly tiles: number;
   /** Network whose landmarks align faces for recognition (always run) and are returned when `returnsLandmarks`. */
   readonly landmarkNet: LandmarkNet;
   readonly returnsLandmarks: boolean;
@@ -44,6 +49,7 @@ const ssdWith68Landmarks = {
   detectorNet: 'ssdMobilenetv1',
   inputSize: 512,
   minScore: 0.5,
+  tiles: 1,
   landmarkNet: 'faceLandmark68Net',
 } as const;
 
@@ -56,9 +62,11 @@ const faceApiRecognition = {
 
 export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModelSpec>> = {
   detection_01: { name: 'detection_01', ...ssdWith68Landmarks, returnsLandmarks: true },
+  // Chosen by `npm run bench:detection` (docs/models.md): a lower score finds more rolled and side faces with no
+  // false box on the pictures without faces; tiles find the small ones, at five detector passes per picture.
   // Azure's detection_02 returns no landmarks.
-  detection_02: { name: 'detection_02', ...ssdWith68Landmarks, returnsLandmarks: false },
-  detection_03: { name: 'detection_03', ...ssdWith68Landmarks, returnsLandmarks: true },
+  detection_02: { name: 'detection_02', ...ssdWith68Landmarks, minScore: 0.3, returnsLandmarks: false },
+  detection_03: { name: 'detection_03', ...ssdWith68Landmarks, minScore: 0.3, tiles: 2, returnsLandmarks: true },
 };
 
 // Chosen by measurement on the labelled development set (docs/models.md): each step up adds views and
