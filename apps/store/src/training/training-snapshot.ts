@@ -188,29 +188,44 @@ export class TrainingSnapshot {
     let rowNorm = 0;
     let residualNorm = 0;
     let refinedResidualNorm = 0;
+    // Indexed loops, multiplications by inverses, floor(x + 0.5) and comparisons rather than Math.round
+    // and Math.max (several times slower in V8): this runs a billion times for a million faces.
     for (let row = 0; row < this.rows; row++) {
       const at = next[rowPerson[row]!]!++;
-      const vector = matrix.subarray(row * dimension, (row + 1) * dimension);
-      const a = scaleFor(vector);
-      scales[at] = a;
+      const from = row * dimension;
+      const to = at * dim;
       let max = 0;
-      for (let k = 0; k < dimension; k++) {
-        const code = Math.round(vector[k]! / a);
-        codes[at * dim + k] = code;
-        residual[k] = vector[k]! - Math.fround(a) * code;
-        max = Math.max(max, Math.abs(residual[k]!));
-      }
-      const b = max > 0 ? max / 127 : 1;
-      residualScales[at] = b;
-      let sum = 0;
-      let refinedSum = 0;
       let rowSum = 0;
       for (let k = 0; k < dimension; k++) {
-        const code = Math.round(residual[k]! / b);
-        residualCodes[at * dim + k] = code;
-        rowSum += vector[k]! ** 2;
-        sum += residual[k]! ** 2;
-        refinedSum += (residual[k]! - Math.fround(b) * code) ** 2;
+        const value = matrix[from + k]!;
+        const magnitude = value < 0 ? -value : value;
+        if (magnitude > max) max = magnitude;
+        rowSum += value * value;
+      }
+      const a = Math.fround(max > 0 ? max / 127 : 1);
+      const inverseA = 1 / a;
+      scales[at] = a;
+      let residualMax = 0;
+      let sum = 0;
+      for (let k = 0; k < dimension; k++) {
+        const value = matrix[from + k]!;
+        const code = Math.floor(value * inverseA + 0.5);
+        codes[to + k] = code;
+        const rest = value - a * code;
+        residual[k] = rest;
+        const magnitude = rest < 0 ? -rest : rest;
+        if (magnitude > residualMax) residualMax = magnitude;
+        sum += rest * rest;
+      }
+      const b = Math.fround(residualMax > 0 ? residualMax / 127 : 1);
+      const inverseB = 1 / b;
+      residualScales[at] = b;
+      let refinedSum = 0;
+      for (let k = 0; k < dimension; k++) {
+        const code = Math.floor(residual[k]! * inverseB + 0.5);
+        residualCodes[to + k] = code;
+        const rest = residual[k]! - b * code;
+        refinedSum += rest * rest;
       }
       rowNorm = Math.max(rowNorm, Math.sqrt(rowSum));
       residualNorm = Math.max(residualNorm, Math.sqrt(sum));
@@ -218,12 +233,6 @@ export class TrainingSnapshot {
     }
     return { row: rowNorm, residual: residualNorm, refinedResidual: refinedResidualNorm };
   }
-}
-
-function scaleFor(vector: Float32Array): number {
-  let max = 0;
-  for (const value of vector) max = Math.max(max, Math.abs(value));
-  return max > 0 ? max / 127 : 1;
 }
 
 function layoutFor(rows: number, persons: number, dim: number): Layout {
