@@ -35,18 +35,26 @@ interface SizeResult {
   recallAt10: number;
 }
 
+/** Person of each seeded row: `facesPerPerson` rows each, ids unique to the group size. */
+function personOfRow(faces: number): string[] {
+  const persons = Math.ceil(faces / facesPerPerson);
+  return Array.from(
+    { length: faces },
+    (_, i) =>
+      `${faces.toString(16).padStart(8, '0')}-0000-4000-8000-${(1 + (i % persons)).toString(16).padStart(12, '0')}`,
+  );
+}
+
 /** Distinct random unit vectors for every face (repeated vectors would make rankings ties), kept for recall. */
-async function seed(stack: Stack, groupId: string, faces: number): Promise<Float32Array> {
+async function seed(stack: Stack, groupId: string, rowPersons: string[]): Promise<Float32Array> {
+  const faces = rowPersons.length;
   const matrix = new Float32Array(faces * dimension);
   const db = await stack.db();
   try {
-    const persons = Math.ceil(faces / facesPerPerson);
     await db.query(
       `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-       SELECT (lpad(to_hex($3::int), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'default', $1,
-         'p' || i, 0, now(), now()
-       FROM generate_series(1, $2::int) i`,
-      [groupId, persons, faces],
+       SELECT id, 'default', $1, 'p' || n, 0, now(), now() FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, n)`,
+      [groupId, [...new Set(rowPersons)]],
     );
     for (let from = 0; from < faces; from += seedBatch) {
       const count = Math.min(seedBatch, faces - from);
@@ -58,28 +66,16 @@ async function seed(stack: Stack, groupId: string, faces: number): Promise<Float
       await db.query(
         `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
            recognition_model, face_rectangle, embedding, request_id, created_at)
-         SELECT gen_random_uuid(),
-           (lpad(to_hex($2::int), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(1 + (n - 1 + $4::int) % $3::int), 12, '0'))::uuid,
-           'default', $1, 'detection_01', 'recognition_01', '{"left":0,"top":0,"width":100,"height":100}',
-           v, $1 || '-' || (n + $4::int), now()
-         FROM unnest($5::bytea[]) WITH ORDINALITY AS t(v, n)`,
-        [groupId, faces, persons, from, vectors],
+         SELECT gen_random_uuid(), person, 'default', $1, 'detection_01', 'recognition_01',
+           '{"left":0,"top":0,"width":100,"height":100}', v, $1 || '-' || (n + $2::int), now()
+         FROM unnest($3::uuid[], $4::bytea[]) WITH ORDINALITY AS t(person, v, n)`,
+        [groupId, from, rowPersons.slice(from, from + count), vectors],
       );
     }
   } finally {
     await db.end();
   }
   return matrix;
-}
-
-/** Person of each seeded row, as `seed` assigns them. */
-function personOfRow(faces: number): string[] {
-  const persons = Math.ceil(faces / facesPerPerson);
-  return Array.from(
-    { length: faces },
-    (_, i) =>
-      `${faces.toString(16).padStart(8, '0')}-0000-4000-8000-${(1 + (i % persons)).toString(16).padStart(12, '0')}`,
-  );
 }
 
 /** Top-k persons by comparing the query with every float32 vector: what identify must return. */
@@ -99,8 +95,9 @@ function bruteForceTop(matrix: Float32Array, persons: string[], query: Float32Ar
 async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: number): Promise<SizeResult> {
   const groupId = `scale-${faces}`;
   await api.createGroup(groupId);
+  const rowPersons = personOfRow(faces);
   let started = performance.now();
-  const matrix = await seed(stack, groupId, faces);
+  const matrix = await seed(stack, groupId, rowPersons);
   const seedSeconds = (performance.now() - started) / 1000;
 
   started = performance.now();
@@ -140,7 +137,6 @@ async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: nu
   latencies.sort((a, b) => a - b);
 
   // Half the probes are near an enrolled face, as real probes are; the rest are random.
-  const rowPersons = personOfRow(faces);
   const probes = Array.from({ length: recallQueries }, (_, i) => {
     if (i % 2 === 1) return syntheticEmbedding(dimension);
     const row = (i * 997) % faces;
@@ -174,7 +170,7 @@ async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: nu
   const rawEmbeddingBytes = faces * dimension * 4;
   return {
     faces,
-    persons: Math.ceil(faces / facesPerPerson),
+    persons: new Set(rowPersons).size,
     seedSeconds: round(seedSeconds),
     trainSeconds: round(trainSeconds),
     snapshotBytes: snapshot.bytes,

@@ -32,15 +32,19 @@ export async function describeFace(
       const atScale = new Float32Array(recognition.dimension);
       for (const view of mirror ? [aligned.tensor, mirror] : [aligned.tensor]) {
         const descriptor = await faceapi.nets[recognition.net].computeFaceDescriptor(view);
-        l2Normalised(descriptor as Float32Array).forEach((value, i) => (atScale[i]! += value));
+        addNormalised(atScale, descriptor as Float32Array);
       }
-      l2Normalised(atScale).forEach((value, i) => (sum[i]! += value));
+      addNormalised(sum, atScale);
     } finally {
       aligned.tensor.dispose();
       mirror?.dispose();
     }
   }
   return { landmarks: landmarks.positions.map(({ x, y }) => ({ x, y })), embedding: l2Normalised(sum) };
+}
+
+function addNormalised(sum: Float32Array, vector: Float32Array): void {
+  l2Normalised(vector).forEach((value, i) => (sum[i]! += value));
 }
 
 function scaledAboutCentre(box: Region, scale: number): Region {

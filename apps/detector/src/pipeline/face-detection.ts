@@ -20,17 +20,16 @@ const sameFaceOverlap = 0.3;
 
 export async function detectFaces(image: tf.Tensor3D, spec: DetectionModelSpec): Promise<FaceBox[]> {
   const boxes = await locate(image, spec, 0, 0);
-  if (spec.tiles > 1) {
-    for (const tile of tilesOf(image, spec.tiles)) {
-      const crop = cropRegion(image, tile);
-      try {
-        boxes.push(...(await locate(crop.tensor, spec, crop.x, crop.y)));
-      } finally {
-        crop.tensor.dispose();
-      }
+  if (spec.tiles === 1) return boxes;
+  for (const tile of tilesOf(image, spec.tiles)) {
+    const crop = cropRegion(image, tile);
+    try {
+      boxes.push(...(await locate(crop.tensor, spec, crop.x, crop.y)));
+    } finally {
+      crop.tensor.dispose();
     }
   }
-  return spec.tiles > 1 ? nonMaxSuppression(boxes) : boxes;
+  return nonMaxSuppression(boxes);
 }
 
 async function locate(image: tf.Tensor3D, spec: DetectionModelSpec, dx: number, dy: number): Promise<FaceBox[]> {

@@ -74,12 +74,8 @@ export class RecognitionService {
       const ids = ranking.persons.map((ranked) => snapshot.personIds[ranked.person]!);
       const existing = await this.existingPersons(ref, ids);
       const candidates = ranking.persons
-        .filter((_, i) => existing.has(ids[i]!))
-        .map((ranked) => ({
-          personId: snapshot.personIds[ranked.person]!,
-          confidence: confidenceOf(ranked.similarity, face.recognitionModel),
-        }))
-        .filter((candidate) => candidate.confidence >= threshold);
+        .map((ranked, i) => ({ personId: ids[i]!, confidence: confidenceOf(ranked.similarity, face.recognitionModel) }))
+        .filter((candidate) => existing.has(candidate.personId) && candidate.confidence >= threshold);
       if (candidates.length >= limit || ranking.complete) return candidates.slice(0, limit);
     }
   }

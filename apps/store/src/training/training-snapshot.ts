@@ -184,55 +184,55 @@ export class TrainingSnapshot {
     const residualCodes = new Int8Array(buffer, layout.residualCodes, this.rows * dim);
     const scales = new Float32Array(buffer, layout.scales, this.rows);
     const residualScales = new Float32Array(buffer, layout.residualScales, this.rows);
-    const residual = new Float64Array(dimension);
+    const rest = new Float64Array(dimension);
     let rowNorm = 0;
     let residualNorm = 0;
     let refinedResidualNorm = 0;
-    // Indexed loops, multiplications by inverses, floor(x + 0.5) and comparisons rather than Math.round
-    // and Math.max (several times slower in V8): this runs a billion times for a million faces.
     for (let row = 0; row < this.rows; row++) {
       const at = next[rowPerson[row]!]!++;
-      const from = row * dimension;
-      const to = at * dim;
-      let max = 0;
       let rowSum = 0;
       for (let k = 0; k < dimension; k++) {
-        const value = matrix[from + k]!;
-        const magnitude = value < 0 ? -value : value;
-        if (magnitude > max) max = magnitude;
-        rowSum += value * value;
+        rest[k] = matrix[row * dimension + k]!;
+        rowSum += rest[k]! * rest[k]!;
       }
-      const a = Math.fround(max > 0 ? max / 127 : 1);
-      const inverseA = 1 / a;
-      scales[at] = a;
-      let residualMax = 0;
-      let sum = 0;
-      for (let k = 0; k < dimension; k++) {
-        const value = matrix[from + k]!;
-        const code = Math.floor(value * inverseA + 0.5);
-        codes[to + k] = code;
-        const rest = value - a * code;
-        residual[k] = rest;
-        const magnitude = rest < 0 ? -rest : rest;
-        if (magnitude > residualMax) residualMax = magnitude;
-        sum += rest * rest;
-      }
-      const b = Math.fround(residualMax > 0 ? residualMax / 127 : 1);
-      const inverseB = 1 / b;
-      residualScales[at] = b;
-      let refinedSum = 0;
-      for (let k = 0; k < dimension; k++) {
-        const code = Math.floor(residual[k]! * inverseB + 0.5);
-        residualCodes[to + k] = code;
-        const rest = residual[k]! - b * code;
-        refinedSum += rest * rest;
-      }
+      // Stage 1 codes the vector, stage 2 what stage 1 missed; `rest` is left with what both missed.
+      scales[at] = quantise(rest, codes, at * dim);
+      const residualSum = sumOfSquares(rest);
+      residualScales[at] = quantise(rest, residualCodes, at * dim);
       rowNorm = Math.max(rowNorm, Math.sqrt(rowSum));
-      residualNorm = Math.max(residualNorm, Math.sqrt(sum));
-      refinedResidualNorm = Math.max(refinedResidualNorm, Math.sqrt(refinedSum));
+      residualNorm = Math.max(residualNorm, Math.sqrt(residualSum));
+      refinedResidualNorm = Math.max(refinedResidualNorm, Math.sqrt(sumOfSquares(rest)));
     }
     return { row: rowNorm, residual: residualNorm, refinedResidual: refinedResidualNorm };
   }
+}
+
+/**
+ * Writes `values` as int8 codes at codes[to...] with one scale (the largest magnitude maps to 127), leaves in
+ * `values` what the codes miss, and returns the scale. Indexed loops, a multiplication by the inverse,
+ * floor(x + 0.5) and comparisons rather than Math.round and Math.max (several times slower in V8): this runs
+ * for every component of every face when a snapshot loads.
+ */
+function quantise(values: Float64Array, codes: Int8Array, to: number): number {
+  let max = 0;
+  for (let k = 0; k < values.length; k++) {
+    const magnitude = values[k]! < 0 ? -values[k]! : values[k]!;
+    if (magnitude > max) max = magnitude;
+  }
+  const scale = Math.fround(max > 0 ? max / 127 : 1); // stored as float32: the residual is taken against that
+  const inverse = 1 / scale;
+  for (let k = 0; k < values.length; k++) {
+    const code = Math.floor(values[k]! * inverse + 0.5);
+    codes[to + k] = code;
+    values[k] = values[k]! - scale * code;
+  }
+  return scale;
+}
+
+function sumOfSquares(values: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < values.length; k++) sum += values[k]! * values[k]!;
+  return sum;
 }
 
 function layoutFor(rows: number, persons: number, dim: number): Layout {

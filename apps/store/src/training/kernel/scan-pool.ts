@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { similarityScanModule, type ScanJob, type ScanLayout } from './similarity-kernel';
+import type { ScanJob, ScanLayout } from './similarity-kernel';
 
 interface Thread {
   worker: Worker;
@@ -53,7 +53,7 @@ export class ScanPool {
   }
 
   private spawn(): Thread {
-    const worker = new Worker(workerFile, { workerData: { module: similarityScanModule } });
+    const worker = new Worker(workerFile);
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (id: number) => {
       thread.pending.get(id)?.resolve();

@@ -1,6 +1,6 @@
 /**
- * The similarity kernel (similarity-scan.wat): compiled once per thread, instantiated over each snapshot's
- * shared memory. Plain JavaScript does one multiply-add at a time; the kernel's SIMD does sixteen per step.
+ * The similarity kernel (similarity-scan.wat): compiled once per thread when this module loads, instantiated
+ * over each snapshot's shared memory. Plain JavaScript does one multiply-add at a time; the kernel's SIMD does sixteen per step.
  */
 import { similarityScanWasm } from './similarity-scan.wasm';
 
@@ -31,10 +31,10 @@ export interface SimilarityKernel {
   ): void;
 }
 
-export const similarityScanModule = new WebAssembly.Module(similarityScanWasm);
+const similarityScanModule = new WebAssembly.Module(similarityScanWasm);
 
-export function kernelOver(memory: WebAssembly.Memory, module = similarityScanModule): SimilarityKernel {
-  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimilarityKernel;
+export function kernelOver(memory: WebAssembly.Memory): SimilarityKernel {
+  return new WebAssembly.Instance(similarityScanModule, { env: { memory } }).exports as unknown as SimilarityKernel;
 }
 
 /** Where a snapshot's stage-1 arrays lie in its memory (byte offsets), and the padded dimension. */
