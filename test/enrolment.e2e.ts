@@ -327,11 +327,14 @@ describe('stored data', () => {
         `SELECT table_name, column_name FROM information_schema.columns
          WHERE table_schema = 'public' AND data_type = 'bytea'`,
       );
-      // Every binary column holds float32 feature vectors, nothing else.
+      // Every binary column holds float32 feature vectors or the snapshot's int8 codes and scales of them.
       assert.deepEqual(columns.rows.map((r) => `${r.table_name}.${r.column_name}`).sort(), [
         'detected_face.embedding',
         'persisted_face.embedding',
-        'training_snapshot_chunk.embeddings',
+        'training_snapshot_chunk.codes',
+        'training_snapshot_chunk.residual_codes',
+        'training_snapshot_chunk.residual_scales',
+        'training_snapshot_chunk.scales',
       ]);
     } finally {
       await db.end();

@@ -14,7 +14,7 @@ const distRoot = path.resolve(__dirname, '..', '..');
 
 const brokerHost = process.env.TEST_AMQP_HOST ?? '127.0.0.1:5672';
 const managementUrl = process.env.TEST_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
-const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 export type Service = 'gateway' | 'detector' | 'store';
 

@@ -175,7 +175,10 @@ export class TrainingEntity {
   leaseUntil!: Date | null;
 }
 
-/** One slice of a trained snapshot: vectors (float32 LE, row-major) and the person of each row. */
+/**
+ * One part of a trained snapshot (training/snapshot-encoding.ts): consecutive persons with the int8 codes of
+ * all their faces. Written and read with SQL in training/snapshot-storage.ts.
+ */
 @Entity('training_snapshot_chunk')
 export class TrainingSnapshotChunkEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' })
@@ -190,11 +193,34 @@ export class TrainingSnapshotChunkEntity {
   @PrimaryColumn({ type: 'int' })
   chunk!: number;
 
+  /** Distinct persons, in row order. */
   @Column({ name: 'person_ids', type: 'uuid', array: true })
   personIds!: string[];
 
+  @Column({ name: 'face_counts', type: 'int', array: true })
+  faceCounts!: number[];
+
   @Column({ type: 'bytea' })
-  embeddings!: Buffer;
+  codes!: Buffer;
+
+  @Column({ name: 'residual_codes', type: 'bytea' })
+  residualCodes!: Buffer;
+
+  /** float32 LE, one per face. */
+  @Column({ type: 'bytea' })
+  scales!: Buffer;
+
+  @Column({ name: 'residual_scales', type: 'bytea' })
+  residualScales!: Buffer;
+
+  @Column({ name: 'row_norm', type: 'double precision' })
+  rowNorm!: number;
+
+  @Column({ name: 'residual_norm', type: 'double precision' })
+  residualNorm!: number;
+
+  @Column({ name: 'refined_residual_norm', type: 'double precision' })
+  refinedResidualNorm!: number;
 }
 
 export const entities = [

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TrainingSnapshot, type Ranking } from './training-snapshot';
 import { ScanPool } from './kernel/scan-pool';
+import { encodeRows } from './snapshot-encoding';
 
 /** The ranking by comparing against every float32 vector: what the snapshot must reproduce. */
 function bruteForce(personIdOfRow: string[], matrix: Float32Array, dim: number, query: Float32Array, min: number) {
@@ -106,4 +107,30 @@ test('holds about half the bytes of the float32 vectors', () => {
     new Float32Array(rows * dim).fill(1 / Math.sqrt(dim)),
   );
   assert.ok(snapshot.bytes / (rows * dim * 4) < 0.6, `${snapshot.bytes} bytes`);
+});
+
+test('a snapshot stored in parts never splits a person and ranks as the one built in one piece', async () => {
+  const dim = 75; // not a multiple of 16: rows are re-padded when the parts are copied in
+  const random = seeded(7);
+  const personIdOfRow = Array.from({ length: 3_000 }, () => `p${Math.floor(random() * 400)}`);
+  const matrix = new Float32Array(personIdOfRow.length * dim);
+  personIdOfRow.forEach((_, row) => matrix.set(randomUnit(dim, random), row * dim));
+  const parts = encodeRows(dim, personIdOfRow, matrix, 500);
+  assert.ok(parts.length >= 5, `${parts.length} parts`);
+  const persons = parts.flatMap((part) => part.personIds);
+  assert.equal(new Set(persons).size, persons.length, 'each person in exactly one part');
+  for (const part of parts.slice(0, -1)) assert.ok(part.scales.length >= 500 && part.scales.length < 500 + 248);
+
+  const whole = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
+  const stored = TrainingSnapshot.fromParts(1, parts);
+  assert.equal(stored.dimension, dim);
+  for (let probe = 0; probe < 5; probe++) {
+    const query = randomUnit(dim, random, matrix.subarray(probe * dim, (probe + 1) * dim), 0.05);
+    const [a, b] = await Promise.all([whole.rank(query, 0, 20), stored.rank(query, 0, 20)]);
+    assert.deepEqual(names(stored, b), names(whole, a));
+    assert.deepEqual(
+      b.persons.map((p) => p.similarity),
+      a.persons.map((p) => p.similarity),
+    );
+  }
 });

@@ -1,7 +1,8 @@
 /**
- * A trained group in memory, searched by identify. Each face vector v is kept as two int8 rows: codes c with
- * scale a (v ≈ a·c) and the residual's codes r with scale b (v ≈ a·c + b·r, within about 1e-5 per
- * component). That is half the bytes of float32, and the search stays exact:
+ * A trained group in memory, searched by identify. Each face vector v is kept as two int8 rows (encoded at
+ * training, snapshot-encoding.ts): codes c with scale a (v ≈ a·c) and the residual's codes r with scale b
+ * (v ≈ a·c + b·r, within about 1e-5 per component). That is half the bytes of float32, and the search stays
+ * exact:
  *  1. a SIMD scan of the codes alone (a quarter of the float32 bytes) gives each person's best similarity
  *     within a bound B that is computed, not guessed (Cauchy-Schwarz on the residual norms);
  *  2. only persons that could still rank, by that bound, are re-scored with both stages.
@@ -9,6 +10,7 @@
  */
 import { kernelOver, scanRange, type ScanLayout, type SimilarityKernel } from './kernel/similarity-kernel';
 import { ScanPool } from './kernel/scan-pool';
+import { encodeRows, type SnapshotNorms, type SnapshotPart } from './snapshot-encoding';
 
 export interface RankedPerson {
   /** Index into `personIds`. */
@@ -43,7 +45,7 @@ export class TrainingSnapshot {
   private readonly kernel: SimilarityKernel;
   private readonly layout: Layout;
   /** Largest norm over all rows of v, of the residual v − a·c, and of the second residual v − a·c − b·r. */
-  private readonly norms: { row: number; residual: number; refinedResidual: number };
+  private readonly norms: SnapshotNorms;
   /** One query at a time: the query and the per-person results have one place in the snapshot's memory. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -52,23 +54,30 @@ export class TrainingSnapshot {
     readonly dimension: number,
     /** Distinct persons of the snapshot. */
     readonly personIds: string[],
-    personIdOfRow: string[],
-    matrix: Float32Array,
+    parts: readonly SnapshotPart[],
     private readonly pool: () => ScanPool,
   ) {
-    this.rows = personIdOfRow.length;
-    const persons = personIds.length;
+    this.rows = parts.reduce((sum, part) => sum + part.scales.length, 0);
     const dim = Math.ceil(dimension / 16) * 16;
-    this.layout = layoutFor(this.rows, persons, dim);
+    this.layout = layoutFor(this.rows, personIds.length, dim);
     this.memory = new WebAssembly.Memory({
       initial: Math.ceil(this.layout.total / pageBytes),
       maximum: Math.ceil(this.layout.total / pageBytes),
       shared: true,
     });
     this.kernel = kernelOver(this.memory);
-    this.norms = this.fill(personIdOfRow, matrix);
+    this.norms = this.copy(parts);
   }
 
+  /** A snapshot of the parts training stored, in their order. */
+  static fromParts(version: number, parts: readonly SnapshotPart[], pool: () => ScanPool = ScanPool.shared) {
+    const rows = parts.reduce((sum, part) => sum + part.scales.length, 0);
+    const dimension = rows > 0 ? parts.reduce((sum, part) => sum + part.codes.length, 0) / rows : 0;
+    const personIds = parts.flatMap((part) => part.personIds);
+    return new TrainingSnapshot(version, dimension, personIds, parts, pool);
+  }
+
+  /** Encodes rows in any order (persons in order of first appearance): for tests and benchmarks. */
   static fromRows(
     version: number,
     dimension: number,
@@ -76,9 +85,8 @@ export class TrainingSnapshot {
     matrix: Float32Array,
     pool: () => ScanPool = ScanPool.shared,
   ): TrainingSnapshot {
-    if (matrix.length !== personIdOfRow.length * dimension) throw new Error('Matrix size does not match the rows');
-    const personIds = [...new Set(personIdOfRow)];
-    return new TrainingSnapshot(version, dimension, personIds, personIdOfRow, matrix, pool);
+    const parts = encodeRows(dimension, personIdOfRow, matrix);
+    return new TrainingSnapshot(version, dimension, parts[0]?.personIds ?? [], parts, pool);
   }
 
   /** Bytes this snapshot holds: its shared memory and the person ids. */
@@ -168,71 +176,43 @@ export class TrainingSnapshot {
     return { scale, errorNorm: Math.sqrt(error), norm: Math.sqrt(norm) };
   }
 
-  /** Quantises every row into the memory, grouped by person; returns the largest residual norms. */
-  private fill(personIdOfRow: string[], matrix: Float32Array): TrainingSnapshot['norms'] {
+  /** Copies the parts' rows into the memory (each row padded to the kernel's width); returns the overall norms. */
+  private copy(parts: readonly SnapshotPart[]): SnapshotNorms {
     const { layout, dimension } = this;
     const { dim } = layout;
     const buffer = this.memory.buffer;
-    const index = new Map(this.personIds.map((id, i) => [id, i]));
-    const starts = new Int32Array(buffer, layout.starts, this.personIds.length + 1);
-    const rowPerson = Int32Array.from(personIdOfRow, (id) => index.get(id)!);
-    for (const person of rowPerson) starts[person + 1]!++;
-    for (let p = 0; p < this.personIds.length; p++) starts[p + 1]! += starts[p]!;
-    const next = starts.slice(0, this.personIds.length);
-
     const codes = new Int8Array(buffer, layout.codes, this.rows * dim);
     const residualCodes = new Int8Array(buffer, layout.residualCodes, this.rows * dim);
     const scales = new Float32Array(buffer, layout.scales, this.rows);
     const residualScales = new Float32Array(buffer, layout.residualScales, this.rows);
-    const rest = new Float64Array(dimension);
-    let rowNorm = 0;
-    let residualNorm = 0;
-    let refinedResidualNorm = 0;
-    for (let row = 0; row < this.rows; row++) {
-      const at = next[rowPerson[row]!]!++;
-      let rowSum = 0;
-      for (let k = 0; k < dimension; k++) {
-        rest[k] = matrix[row * dimension + k]!;
-        rowSum += rest[k]! * rest[k]!;
+    const starts = new Int32Array(buffer, layout.starts, this.personIds.length + 1);
+    const norms: SnapshotNorms = { row: 0, residual: 0, refinedResidual: 0 };
+    let row = 0;
+    let person = 0;
+    for (const part of parts) {
+      const partRows = part.scales.length;
+      if (dim === dimension) {
+        codes.set(part.codes, row * dim);
+        residualCodes.set(part.residualCodes, row * dim);
+      } else {
+        for (let r = 0; r < partRows; r++) {
+          codes.set(part.codes.subarray(r * dimension, (r + 1) * dimension), (row + r) * dim);
+          residualCodes.set(part.residualCodes.subarray(r * dimension, (r + 1) * dimension), (row + r) * dim);
+        }
       }
-      // Stage 1 codes the vector, stage 2 what stage 1 missed; `rest` is left with what both missed.
-      scales[at] = quantise(rest, codes, at * dim);
-      const residualSum = sumOfSquares(rest);
-      residualScales[at] = quantise(rest, residualCodes, at * dim);
-      rowNorm = Math.max(rowNorm, Math.sqrt(rowSum));
-      residualNorm = Math.max(residualNorm, Math.sqrt(residualSum));
-      refinedResidualNorm = Math.max(refinedResidualNorm, Math.sqrt(sumOfSquares(rest)));
+      scales.set(part.scales, row);
+      residualScales.set(part.residualScales, row);
+      for (const count of part.faceCounts) {
+        starts[person + 1] = starts[person]! + count;
+        person++;
+      }
+      row += partRows;
+      norms.row = Math.max(norms.row, part.norms.row);
+      norms.residual = Math.max(norms.residual, part.norms.residual);
+      norms.refinedResidual = Math.max(norms.refinedResidual, part.norms.refinedResidual);
     }
-    return { row: rowNorm, residual: residualNorm, refinedResidual: refinedResidualNorm };
+    return norms;
   }
-}
-
-/**
- * Writes `values` as int8 codes at codes[to...] with one scale (the largest magnitude maps to 127), leaves in
- * `values` what the codes miss, and returns the scale. Indexed loops, a multiplication by the inverse,
- * floor(x + 0.5) and comparisons rather than Math.round and Math.max (several times slower in V8): this runs
- * for every component of every face when a snapshot loads.
- */
-function quantise(values: Float64Array, codes: Int8Array, to: number): number {
-  let max = 0;
-  for (let k = 0; k < values.length; k++) {
-    const magnitude = values[k]! < 0 ? -values[k]! : values[k]!;
-    if (magnitude > max) max = magnitude;
-  }
-  const scale = Math.fround(max > 0 ? max / 127 : 1); // stored as float32: the residual is taken against that
-  const inverse = 1 / scale;
-  for (let k = 0; k < values.length; k++) {
-    const code = Math.floor(values[k]! * inverse + 0.5);
-    codes[to + k] = code;
-    values[k] = values[k]! - scale * code;
-  }
-  return scale;
-}
-
-function sumOfSquares(values: Float64Array): number {
-  let sum = 0;
-  for (let k = 0; k < values.length; k++) sum += values[k]! * values[k]!;
-  return sum;
 }
 
 function layoutFor(rows: number, persons: number, dim: number): Layout {

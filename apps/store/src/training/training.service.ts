@@ -9,13 +9,13 @@ import { littleEndianToFloat32 } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { TrainingEntity, TrainingSnapshotChunkEntity, type LargePersonGroupEntity } from '../database/entities';
+import { TrainingEntity, type LargePersonGroupEntity } from '../database/entities';
 import { GroupsService } from '../groups/groups.service';
+import { SnapshotEncoder, snapshotPartRows, type SnapshotPart } from './snapshot-encoding';
+import { loadSnapshotParts, saveSnapshotPart } from './snapshot-storage';
 import { TrainingSnapshot } from './training-snapshot';
 
 export const TRAINING_LEASE_MS = Symbol('TRAINING_LEASE_MS');
-
-const chunkRows = 20_000;
 
 @Injectable()
 export class TrainingService {
@@ -102,33 +102,37 @@ export class TrainingService {
         'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3',
         [tenantId, groupId, version],
       );
-      // One cursor over the group's faces: a single consistent read in physical order, fetched in chunks.
+      // One cursor over the group's faces, a single consistent read fetched in chunks; by person, because the
+      // encoded snapshot keeps each person's faces together.
       const reader = this.dataSource.createQueryRunner();
+      let encoder: SnapshotEncoder | undefined;
       let chunk = 0;
       let rows = 0;
+      const save = async (part: SnapshotPart | undefined) => {
+        if (part) await saveSnapshotPart(this.dataSource.manager, training, version, chunk++, part);
+      };
       try {
         await reader.connect();
         await reader.startTransaction();
         await reader.query(
           `DECLARE group_faces NO SCROLL CURSOR FOR
-           SELECT person_id, embedding FROM persisted_face WHERE tenant_id = $1 AND group_id = $2`,
+           SELECT person_id, embedding FROM persisted_face WHERE tenant_id = $1 AND group_id = $2
+           ORDER BY person_id`,
           [tenantId, groupId],
         );
         for (;;) {
           const faces: { person_id: string; embedding: Buffer }[] = await reader.query(
-            `FETCH ${chunkRows} FROM group_faces`,
+            `FETCH ${snapshotPartRows} FROM group_faces`,
           );
           if (faces.length === 0) break;
-          await this.dataSource.getRepository(TrainingSnapshotChunkEntity).insert({
-            tenantId,
-            groupId,
-            version,
-            chunk: chunk++,
-            personIds: faces.map((f) => f.person_id),
-            embeddings: Buffer.concat(faces.map((f) => f.embedding)),
-          });
+          for (const face of faces) {
+            const vector = littleEndianToFloat32(face.embedding);
+            encoder ??= new SnapshotEncoder(vector.length, snapshotPartRows);
+            await save(encoder.add(face.person_id, vector));
+          }
           rows += faces.length;
         }
+        await save(encoder?.finish());
         await reader.commitTransaction();
       } finally {
         if (reader.isTransactionActive) await reader.rollbackTransaction().catch(() => undefined);
@@ -181,24 +185,8 @@ export class TrainingService {
     );
   }
 
-  /** Person ids come as one string per chunk: parsing a million-element uuid[] costs more than splitting. */
   private async loadSnapshot(ref: GroupRef, version: number): Promise<TrainingSnapshot> {
-    const chunks: { person_ids: string; embeddings: Buffer }[] = await this.dataSource.query(
-      `SELECT array_to_string(person_ids, ',') AS person_ids, embeddings FROM training_snapshot_chunk
-       WHERE tenant_id = $1 AND group_id = $2 AND version = $3 ORDER BY chunk`,
-      [ref.tenantId, ref.groupId, version],
-    );
-    const personIdOfRow = chunks.flatMap((chunk) => (chunk.person_ids === '' ? [] : chunk.person_ids.split(',')));
-    const bytes = chunks.reduce((sum, chunk) => sum + chunk.embeddings.length, 0);
-    const dimension = personIdOfRow.length > 0 ? bytes / 4 / personIdOfRow.length : 0;
-    const matrix = new Float32Array(bytes / 4);
-    let offset = 0;
-    for (const chunk of chunks) {
-      const vectors = littleEndianToFloat32(chunk.embeddings);
-      matrix.set(vectors, offset);
-      offset += vectors.length;
-    }
-    return TrainingSnapshot.fromRows(version, dimension, personIdOfRow, matrix);
+    return TrainingSnapshot.fromParts(version, await loadSnapshotParts(this.dataSource.manager, ref, version));
   }
 }
 
