@@ -8,33 +8,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { DetectionModels, type DetectionModel } from '#contracts';
 import { ExtractionPool } from '../apps/detector/src/extraction/extraction-pool';
 import { DetectionModelSpecs } from '../apps/detector/src/models/model-registry';
 import { facesDir, repoRoot } from '../test/support/stack';
+import { photoVariants, type PhotoVariant } from './photo-variants';
 
 interface EdgeFile {
   file: string;
   faces?: number;
   expect: string;
 }
-
-const grey = { r: 128, g: 128, b: 128 };
-type Variant = 'small' | 'blurred' | 'rolled30' | 'rolled45';
-const variants: Record<Variant, (photo: Buffer) => Promise<Buffer>> = {
-  // LFW photos are 250x250 with the face about 110 px wide: a tenth of 40/110 of the side gives a 40 px face.
-  small: async (photo) => {
-    const shrunk = await sharp(photo).resize(91, 91).toBuffer();
-    return sharp({ create: { width: 1024, height: 768, channels: 3, background: grey } })
-      .composite([{ input: shrunk, left: 467, top: 339 }])
-      .jpeg({ quality: 92 })
-      .toBuffer();
-  },
-  blurred: (photo) => sharp(photo).blur(3.5).jpeg({ quality: 92 }).toBuffer(),
-  rolled30: (photo) => sharp(photo).rotate(30, { background: grey }).jpeg({ quality: 92 }).toBuffer(),
-  rolled45: (photo) => sharp(photo).rotate(45, { background: grey }).jpeg({ quality: 92 }).toBuffer(),
-};
 
 async function facesFound(pool: ExtractionPool, model: DetectionModel, image: Buffer): Promise<number | 'refused'> {
   try {
@@ -60,9 +44,9 @@ async function main(): Promise<void> {
   );
   const sets = Object.fromEntries(
     await Promise.all(
-      Object.entries(variants).map(async ([name, make]) => [name, await Promise.all(photos.map(make))] as const),
+      Object.entries(photoVariants).map(async ([name, make]) => [name, await Promise.all(photos.map(make))] as const),
     ),
-  ) as Record<Variant, Buffer[]>;
+  ) as Record<PhotoVariant, Buffer[]>;
 
   const pool = await ExtractionPool.start({ workers: availableParallelism(), backend: 'auto' });
   const models: Record<string, unknown> = {};

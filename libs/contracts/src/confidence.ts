@@ -12,10 +12,10 @@ export interface ConfidenceCurve {
 
 /** One curve per recognition model: each model's similarities spread differently. */
 export const ConfidenceCurves: Readonly<Record<RecognitionModel, ConfidenceCurve>> = {
-  recognition_01: { slope: 46.2133, intercept: -41.5703 },
-  recognition_02: { slope: 46.3833, intercept: -41.9195 },
-  recognition_03: { slope: 46.5582, intercept: -42.2302 },
-  recognition_04: { slope: 46.8482, intercept: -42.6588 },
+  recognition_01: { slope: 45.9711, intercept: -41.3549 },
+  recognition_02: { slope: 46.0287, intercept: -41.572 },
+  recognition_03: { slope: 46.1425, intercept: -41.8393 },
+  recognition_04: { slope: 46.441, intercept: -42.302 },
 };
 
 export function confidenceOf(similarity: number, model: RecognitionModel): number {

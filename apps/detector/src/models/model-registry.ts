@@ -36,10 +36,10 @@ export interface RecognitionModelSpec {
   /** Length of the embedding. Faces of different dimensions can never be compared. */
   readonly dimension: number;
   /**
-   * Test-time views averaged into one embedding: the aligned crop at each scale (about its centre), and with
-   * `mirrored` also its horizontal mirror. More views, fewer misses; each costs one more pass of the network.
+   * Test-time views averaged into one embedding: the face chip with each padding (margin around the face, as a
+   * share of its width), and with `mirrored` also its horizontal mirror. Each costs one more pass of the net.
    */
-  readonly views: { readonly cropScales: readonly number[]; readonly mirrored: boolean };
+  readonly views: { readonly chipPaddings: readonly number[]; readonly mirrored: boolean };
 }
 
 const faceApi = '@vladmandic/face-api';
@@ -72,13 +72,18 @@ export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModel
 // Chosen by measurement on the labelled development set (docs/models.md): each step up adds views and
 // accuracy. Human's faceres fused with these scored higher still, but its weights come without a licence.
 export const RecognitionModelSpecs: Readonly<Record<RecognitionModel, RecognitionModelSpec>> = {
-  recognition_01: { name: 'recognition_01', ...faceApiRecognition, views: { cropScales: [1], mirrored: false } },
-  recognition_02: { name: 'recognition_02', ...faceApiRecognition, views: { cropScales: [1], mirrored: true } },
-  recognition_03: { name: 'recognition_03', ...faceApiRecognition, views: { cropScales: [1, 1.1], mirrored: true } },
+  // dlib's own chip has padding 0.25.
+  recognition_01: { name: 'recognition_01', ...faceApiRecognition, views: { chipPaddings: [0.25], mirrored: false } },
+  recognition_02: { name: 'recognition_02', ...faceApiRecognition, views: { chipPaddings: [0.25], mirrored: true } },
+  recognition_03: {
+    name: 'recognition_03',
+    ...faceApiRecognition,
+    views: { chipPaddings: [0.15, 0.25], mirrored: true },
+  },
   recognition_04: {
     name: 'recognition_04',
     ...faceApiRecognition,
-    views: { cropScales: [1, 1.1, 1.2], mirrored: true },
+    views: { chipPaddings: [0.15, 0.25, 0.35], mirrored: true },
   },
 };
 

@@ -31,7 +31,8 @@ export async function extractFaces(request: ExtractRequest): Promise<ExtractRepl
   if (request.purpose === 'enrol' && request.targetFace) {
     checkTargetFace(request.targetFace, image);
   }
-  const tensor = imageTensor(image.pixels, image.workingWidth, image.workingHeight);
+  const picture = { pixels: image.pixels, width: image.workingWidth, height: image.workingHeight };
+  const tensor = imageTensor(picture.pixels, picture.width, picture.height);
   try {
     const boxes = await detectFaces(tensor, detection);
     const candidates = boxes.map((box): Candidate => ({
@@ -41,7 +42,7 @@ export async function extractFaces(request: ExtractRequest): Promise<ExtractRepl
     }));
     const faces: ExtractedFace[] = [];
     for (const face of selectFaces(candidates, image, request)) {
-      const { landmarks, embedding } = await describeFace(tensor, face.box.region, detection, recognition);
+      const { landmarks, embedding } = await describeFace(picture, tensor, face.box.region, detection, recognition);
       const withLandmarks = request.returnLandmarks && detection.returnsLandmarks;
       faces.push({
         rectangle: face.rectangle,

@@ -1,11 +1,13 @@
 /**
- * Recognition compares faces, not pictures: each face is cropped, its landmarks found, the crop re-aligned on
- * them and embedded, and the vector L2-normalised so that the store can compare with one dot product.
+ * Recognition compares faces, not pictures: each face's landmarks are found, the face is warped upright onto
+ * the recognition net's template (face-chip.ts) and embedded, and the vector L2-normalised so that the store can
+ * compare with one dot product.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Point } from '#contracts';
 import { faceapi } from '../models/face-api-loader';
 import type { DetectionModelSpec, RecognitionModelSpec } from '../models/model-registry';
+import { chipTransform, type Picture, renderChip } from './face-chip';
 import { cropRegion, type Region } from './image-tensor';
 
 export interface FaceDescription {
@@ -15,56 +17,45 @@ export interface FaceDescription {
 }
 
 export async function describeFace(
+  picture: Picture,
   image: tf.Tensor3D,
   face: Region,
   detection: DetectionModelSpec,
   recognition: RecognitionModelSpec,
 ): Promise<FaceDescription> {
   const landmarks = await findLandmarks(image, face, detection);
-  const box = landmarks.align(null, { useDlibAlignment: true });
-  const { cropScales, mirrored } = recognition.views;
+  const { chipPaddings, mirrored } = recognition.views;
   const sum = new Float32Array(recognition.dimension);
-  for (const scale of cropScales) {
-    const aligned = cropRegion(image, scaledAboutCentre(box, scale));
-    const mirror = mirrored ? tf.reverse(aligned.tensor, 1) : undefined;
+  for (const padding of chipPaddings) {
+    const chip = renderChip(picture, chipTransform(landmarks, recognition.inputSize, padding), recognition.inputSize);
+    const mirror = mirrored ? tf.reverse(chip, 1) : undefined;
     try {
-      // Every view, and then every scale, is normalised before adding, so each weighs the same.
-      const atScale = new Float32Array(recognition.dimension);
-      for (const view of mirror ? [aligned.tensor, mirror] : [aligned.tensor]) {
+      // Every view, and then every padding, is normalised before adding, so each weighs the same.
+      const atPadding = new Float32Array(recognition.dimension);
+      for (const view of mirror ? [chip, mirror] : [chip]) {
         const descriptor = await faceapi.nets[recognition.net].computeFaceDescriptor(view);
-        addNormalised(atScale, descriptor as Float32Array);
+        addNormalised(atPadding, descriptor as Float32Array);
       }
-      addNormalised(sum, atScale);
+      addNormalised(sum, atPadding);
     } finally {
-      aligned.tensor.dispose();
+      chip.dispose();
       mirror?.dispose();
     }
   }
-  return { landmarks: landmarks.positions.map(({ x, y }) => ({ x, y })), embedding: l2Normalised(sum) };
+  return { landmarks, embedding: l2Normalised(sum) };
 }
 
 function addNormalised(sum: Float32Array, vector: Float32Array): void {
   l2Normalised(vector).forEach((value, i) => (sum[i]! += value));
 }
 
-function scaledAboutCentre(box: Region, scale: number): Region {
-  if (scale === 1) return box;
-  const width = box.width * scale;
-  const height = box.height * scale;
-  return { x: box.x + (box.width - width) / 2, y: box.y + (box.height - height) / 2, width, height };
-}
-
-async function findLandmarks(
-  image: tf.Tensor3D,
-  face: Region,
-  detection: DetectionModelSpec,
-): Promise<faceapi.FaceLandmarks68> {
+async function findLandmarks(image: tf.Tensor3D, face: Region, detection: DetectionModelSpec): Promise<Point[]> {
   const crop = cropRegion(image, face);
   try {
     const landmarks = (await faceapi.nets[detection.landmarkNet].detectLandmarks(
       crop.tensor,
     )) as faceapi.FaceLandmarks68;
-    return landmarks.shiftBy<faceapi.FaceLandmarks68>(crop.x, crop.y);
+    return landmarks.positions.map(({ x, y }) => ({ x: x + crop.x, y: y + crop.y }));
   } finally {
     crop.tensor.dispose();
   }
