@@ -8,11 +8,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
-import { RecognitionModels, type RecognitionModel } from '#contracts';
+import { DetectionModels, RecognitionModels, type DetectionModel, type RecognitionModel } from '#contracts';
 import { ExtractionPool } from '../apps/detector/src/extraction/extraction-pool';
 import { RecognitionModelSpecs } from '../apps/detector/src/models/model-registry';
 import { facesDir, repoRoot } from '../test/support/stack';
 import { photoVariants } from './photo-variants';
+
+/** The faces are found with this model (BENCH_DETECTION_MODEL, default detection_01). */
+const detectionModel = (process.env.BENCH_DETECTION_MODEL ?? 'detection_01') as DetectionModel;
+if (!DetectionModels.includes(detectionModel)) throw new Error(`Unknown detection model ${detectionModel}`);
 
 interface Photo {
   file: string;
@@ -75,7 +79,7 @@ async function embeddingsFor(
     photos.map(async (photo) => {
       const reply = await pool.extract({
         image: await variant(readFileSync(path.join(facesDir, photo.file))),
-        detectionModel: 'detection_01',
+        detectionModel,
         recognitionModel: model,
         purpose: 'detect',
       });
@@ -201,11 +205,13 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model, cores: availableParallelism() },
     dataset: 'shared/testdata/faces: 26 identities, 144 photos, 666 pairs (333 same)',
+    detectionModel,
     models,
   };
   const out = path.join(repoRoot, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'accuracy.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const file = detectionModel === 'detection_01' ? 'accuracy.json' : `accuracy-${detectionModel}.json`;
+  writeFileSync(path.join(out, file), `${JSON.stringify(report, null, 2)}\n`);
 }
 
 main().catch((error: Error) => {

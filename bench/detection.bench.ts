@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   try {
     for (const model of DetectionModels) {
       const spec = DetectionModelSpecs[model];
-      const key = JSON.stringify([spec.sourcePackage, spec.detectorNet, spec.inputSize, spec.minScore, spec.tiles]);
+      const key = JSON.stringify(spec.detectors);
       if (!byDetector.has(key)) {
         const started = performance.now();
         const found: Record<string, string> = {};
@@ -73,10 +73,7 @@ async function main(): Promise<void> {
           e.faces === 0 && typeof edgeCounts[i] === 'number' ? [edgeCounts[i]] : [],
         );
         byDetector.set(key, {
-          detector: `${spec.sourcePackage}:${spec.detectorNet}`,
-          inputSize: spec.inputSize,
-          minScore: spec.minScore,
-          tiles: spec.tiles,
+          detectors: spec.detectors.map((d) => `${d.sourcePackage}:${d.net} ${d.inputSize}px score ${d.minScore}`),
           facesFound: found,
           edgeFilesWithTheExpectedCount: `${exact}/${edge.length}`,
           boxesOnNoFacePictures: `${noFace.reduce((sum, n) => sum + n, 0)} on ${noFace.length} pictures`,

@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { VisageError } from '#contracts';
 import { selectBackend } from '../backend';
 import { loadFaceApiNets } from '../models/face-api-loader';
-import { registeredModelNames } from '../models/model-registry';
+import { loadBlazeFace } from '../models/blazeface';
+import { needsBlazeFace, registeredModelNames } from '../models/model-registry';
 import { extractFaces } from '../pipeline/extract-faces';
 import type { ExtractionJob, ExtractionOutcome, WorkerReady, WorkerSettings } from './extraction-protocol';
 
@@ -18,6 +19,7 @@ async function serve(): Promise<void> {
   const { backend: preference } = workerData as WorkerSettings;
   const backend = await selectBackend(preference);
   await loadFaceApiNets();
+  if (needsBlazeFace()) await loadBlazeFace();
   port.on('message', (job: ExtractionJob) => {
     void run(job).then((outcome) => {
       const transfer =

@@ -4,24 +4,28 @@
  */
 import type { DetectionModel, RecognitionModel } from '#contracts';
 
-/** Networks of the face-api package by role, named by their key in `faceapi.nets`. */
-export type DetectorNet = 'ssdMobilenetv1';
+/** Face-api networks are named by their key in `faceapi.nets`; BlazeFace comes from @vladmandic/human. */
+export type DetectorNet = 'ssdMobilenetv1' | 'blazeFace';
 export type LandmarkNet = 'faceLandmark68Net';
 export type RecognitionNet = 'faceRecognitionNet';
-export type FaceApiNet = DetectorNet | LandmarkNet | RecognitionNet;
+export type FaceApiNet = Exclude<DetectorNet, 'blazeFace'> | LandmarkNet | RecognitionNet;
+
+/** One face detector network and the score from which its boxes count as faces. */
+export interface DetectorSpec {
+  readonly net: DetectorNet;
+  readonly sourcePackage: string;
+  /** Side of the square the detector resizes every picture to (after padding it to a square, for BlazeFace). */
+  readonly inputSize: number;
+  readonly minScore: number;
+}
 
 export interface DetectionModelSpec {
   readonly name: DetectionModel;
-  readonly sourcePackage: string;
-  readonly detectorNet: DetectorNet;
-  /** Side of the square the detector resizes every picture to. */
-  readonly inputSize: number;
-  readonly minScore: number;
   /**
-   * Besides the whole picture, the detector also reads it as a tiles x tiles grid of overlapping tiles, each
-   * enlarged to the input size: small faces become large enough to find. 1 = the whole picture only.
+   * Detectors run on the picture, in this order; a box that overlaps one found by an earlier detector is the
+   * same face and is dropped.
    */
-  readonly tiles: number;
+  readonly detectors: readonly DetectorSpec[];
   /** Network whose landmarks align faces for recognition (always run) and are returned when `returnsLandmarks`. */
   readonly landmarkNet: LandmarkNet;
   readonly returnsLandmarks: boolean;
@@ -44,14 +48,10 @@ export interface RecognitionModelSpec {
 
 const faceApi = '@vladmandic/face-api';
 
-const ssdWith68Landmarks = {
-  sourcePackage: faceApi,
-  detectorNet: 'ssdMobilenetv1',
-  inputSize: 512,
-  minScore: 0.5,
-  tiles: 1,
-  landmarkNet: 'faceLandmark68Net',
-} as const;
+const ssd: DetectorSpec = { net: 'ssdMobilenetv1', sourcePackage: faceApi, inputSize: 512, minScore: 0.5 };
+
+// No box scored above 0.64 on the pictures without a face; faces score 0.6-0.95 (blurred ones lowest).
+const blazeFace: DetectorSpec = { net: 'blazeFace', sourcePackage: '@vladmandic/human', inputSize: 256, minScore: 0.7 };
 
 const faceApiRecognition = {
   sourcePackage: faceApi,
@@ -61,12 +61,23 @@ const faceApiRecognition = {
 } as const;
 
 export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModelSpec>> = {
-  detection_01: { name: 'detection_01', ...ssdWith68Landmarks, returnsLandmarks: true },
-  // Chosen by `npm run bench:detection` (docs/models.md): a lower score finds more rolled and side faces with no
-  // false box on the pictures without faces; tiles find the small ones, at five detector passes per picture.
+  detection_01: { name: 'detection_01', detectors: [ssd], landmarkNet: 'faceLandmark68Net', returnsLandmarks: true },
+  // Chosen by `npm run bench:detection` (docs/models.md): BlazeFace finds the blurred, rolled and small faces
+  // SSD misses, four times faster; detection_03 adds SSD's finds to BlazeFace's. BlazeFace's eyes go first, so
+  // a face both find keeps them (they turn rolled faces upright for the landmark net).
   // Azure's detection_02 returns no landmarks.
-  detection_02: { name: 'detection_02', ...ssdWith68Landmarks, minScore: 0.3, returnsLandmarks: false },
-  detection_03: { name: 'detection_03', ...ssdWith68Landmarks, minScore: 0.3, tiles: 2, returnsLandmarks: true },
+  detection_02: {
+    name: 'detection_02',
+    detectors: [blazeFace],
+    landmarkNet: 'faceLandmark68Net',
+    returnsLandmarks: false,
+  },
+  detection_03: {
+    name: 'detection_03',
+    detectors: [blazeFace, ssd],
+    landmarkNet: 'faceLandmark68Net',
+    returnsLandmarks: true,
+  },
 };
 
 // Chosen by measurement on the labelled development set (docs/models.md): each step up adds views and
@@ -90,10 +101,14 @@ export const RecognitionModelSpecs: Readonly<Record<RecognitionModel, Recognitio
 /** Every face-api network some registered model needs, each once. */
 export function requiredFaceApiNets(): FaceApiNet[] {
   const nets = [
-    ...Object.values(DetectionModelSpecs).flatMap((spec) => [spec.detectorNet, spec.landmarkNet]),
+    ...Object.values(DetectionModelSpecs).flatMap((spec) => [...spec.detectors.map((d) => d.net), spec.landmarkNet]),
     ...Object.values(RecognitionModelSpecs).map((spec) => spec.net),
   ];
-  return [...new Set(nets)];
+  return [...new Set(nets.filter((net): net is FaceApiNet => net !== 'blazeFace'))];
+}
+
+export function needsBlazeFace(): boolean {
+  return Object.values(DetectionModelSpecs).some((spec) => spec.detectors.some((d) => d.net === 'blazeFace'));
 }
 
 /** The API names this detector serves, as health reports them. */

@@ -42,7 +42,7 @@ export async function extractFaces(request: ExtractRequest): Promise<ExtractRepl
     }));
     const faces: ExtractedFace[] = [];
     for (const face of selectFaces(candidates, image, request)) {
-      const { landmarks, embedding } = await describeFace(picture, tensor, face.box.region, detection, recognition);
+      const { landmarks, embedding } = await describeFace(picture, tensor, face.box, detection, recognition);
       const withLandmarks = request.returnLandmarks && detection.returnsLandmarks;
       faces.push({
         rectangle: face.rectangle,

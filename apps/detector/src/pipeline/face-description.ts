@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Point } from '#contracts';
 import { faceapi } from '../models/face-api-loader';
 import type { DetectionModelSpec, RecognitionModelSpec } from '../models/model-registry';
-import { chipTransform, type Picture, renderChip } from './face-chip';
-import { cropRegion, type Region } from './image-tensor';
+import { chipTransform, type Picture, renderChip, type SimilarityTransform } from './face-chip';
+import type { FaceBox } from './face-detection';
+import { cropRegion } from './image-tensor';
 
 export interface FaceDescription {
   /** 68 points in working-picture pixels. */
@@ -19,11 +20,13 @@ export interface FaceDescription {
 export async function describeFace(
   picture: Picture,
   image: tf.Tensor3D,
-  face: Region,
+  face: FaceBox,
   detection: DetectionModelSpec,
   recognition: RecognitionModelSpec,
 ): Promise<FaceDescription> {
-  const landmarks = await findLandmarks(image, face, detection);
+  const landmarks = face.eyes
+    ? await findLandmarksUpright(picture, face, face.eyes, detection)
+    : await findLandmarks(image, face, detection);
   const { chipPaddings, mirrored } = recognition.views;
   const sum = new Float32Array(recognition.dimension);
   for (const padding of chipPaddings) {
@@ -49,8 +52,8 @@ function addNormalised(sum: Float32Array, vector: Float32Array): void {
   l2Normalised(vector).forEach((value, i) => (sum[i]! += value));
 }
 
-async function findLandmarks(image: tf.Tensor3D, face: Region, detection: DetectionModelSpec): Promise<Point[]> {
-  const crop = cropRegion(image, face);
+async function findLandmarks(image: tf.Tensor3D, face: FaceBox, detection: DetectionModelSpec): Promise<Point[]> {
+  const crop = cropRegion(image, face.region);
   try {
     const landmarks = (await faceapi.nets[detection.landmarkNet].detectLandmarks(
       crop.tensor,
@@ -58,6 +61,44 @@ async function findLandmarks(image: tf.Tensor3D, face: Region, detection: Detect
     return landmarks.positions.map(({ x, y }) => ({ x: x + crop.x, y: y + crop.y }));
   } finally {
     crop.tensor.dispose();
+  }
+}
+
+/** Side of the landmark net's input: the upright crop is rendered at that size directly. */
+const landmarkInputSize = 112;
+
+/**
+ * The landmark net was trained on upright faces: a rolled face is first turned so that its eyes are level
+ * (a square crop about the box centre), and the landmarks found there are turned back into the picture.
+ */
+async function findLandmarksUpright(
+  picture: Picture,
+  face: FaceBox,
+  [leftEye, rightEye]: [Point, Point],
+  detection: DetectionModelSpec,
+): Promise<Point[]> {
+  const { x, y, width, height } = face.region;
+  const roll = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
+  const scale = Math.max(width, height) / landmarkInputSize;
+  const a = scale * Math.cos(roll);
+  const b = scale * Math.sin(roll);
+  const half = landmarkInputSize / 2;
+  // Crop pixel (u, v) → picture: rotate and scale about the crop centre, which lands on the box centre.
+  const toPicture: SimilarityTransform = {
+    a,
+    b,
+    x: x + width / 2 - (a * half - b * half),
+    y: y + height / 2 - (b * half + a * half),
+  };
+  const crop = renderChip(picture, toPicture, landmarkInputSize);
+  try {
+    const landmarks = (await faceapi.nets[detection.landmarkNet].detectLandmarks(crop)) as faceapi.FaceLandmarks68;
+    return landmarks.positions.map(({ x: u, y: v }) => ({
+      x: a * u - b * v + toPicture.x,
+      y: b * u + a * v + toPicture.y,
+    }));
+  } finally {
+    crop.dispose();
   }
 }
 
