@@ -3,10 +3,7 @@ import { VisageError } from '#contracts';
 import { GatewayConfig } from '../gateway.config';
 import type { AuthenticatedRequest } from './authenticated-request';
 import { TokenBuckets } from './token-buckets';
-
-interface HeaderSink {
-  setHeader(name: string, value: string): void;
-}
+import type { HeaderSink } from '../common/header-sink';
 
 /** More buckets than any key list needs; bounds the map whatever happens. */
 const maxBuckets = 10_000;

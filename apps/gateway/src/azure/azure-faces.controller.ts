@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
-import { GroupIdPipe, PersistedFaceIdPipe, PersonIdPipe } from '../common/validation';
+import { GroupIdParam, PersistedFaceIdParam, PersonIdParam } from '../common/validation';
 import { AddFaceQuery, UpdateFaceBody } from '../faces/faces.dto';
 import { FacesUseCases } from '../faces/faces.use-cases';
 import { azureAddedFace, azureFace } from './azure.presenter';
@@ -18,8 +18,8 @@ export class AzureFacesController {
   @HttpCode(200)
   async add(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
     @Query() query: AddFaceQuery,
     @Req() request: RequestWithBody,
     @IdempotencyKey() idempotencyKey?: string,
@@ -31,9 +31,9 @@ export class AzureFacesController {
   @Get(':persistedFaceId')
   async get(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
-    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
+    @PersistedFaceIdParam() persistedFaceId: string,
   ) {
     return azureFace(await this.faces.get(caller, { groupId, personId }, persistedFaceId));
   }
@@ -41,9 +41,9 @@ export class AzureFacesController {
   @Patch(':persistedFaceId')
   async update(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
-    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
+    @PersistedFaceIdParam() persistedFaceId: string,
     @Body() body: UpdateFaceBody,
   ): Promise<void> {
     await this.faces.update(caller, { groupId, personId }, persistedFaceId, body);
@@ -52,9 +52,9 @@ export class AzureFacesController {
   @Delete(':persistedFaceId')
   async delete(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
-    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
+    @PersistedFaceIdParam() persistedFaceId: string,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<void> {
     await this.faces.delete(caller, { groupId, personId }, persistedFaceId, idempotencyKey);

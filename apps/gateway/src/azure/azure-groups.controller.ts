@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
-import { GroupIdPipe } from '../common/validation';
+import { GroupIdParam } from '../common/validation';
 import { CreateGroupBody, GroupQuery, ListGroupsQuery, UpdateGroupBody } from '../groups/groups.dto';
 import { GroupsUseCases } from '../groups/groups.use-cases';
 import { azureGroup } from './azure.presenter';
@@ -16,7 +16,7 @@ export class AzureGroupsController {
   @HttpCode(200)
   async create(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe('INVALID_GROUP_ID')) groupId: string,
+    @GroupIdParam('INVALID_GROUP_ID') groupId: string,
     @Body() body: CreateGroupBody,
   ): Promise<void> {
     await this.groups.create(caller, groupId, body);
@@ -28,25 +28,21 @@ export class AzureGroupsController {
   }
 
   @Get(':groupId')
-  async get(
-    @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Query() query: GroupQuery,
-  ) {
+  async get(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Query() query: GroupQuery) {
     return azureGroup(await this.groups.get(caller, groupId), query.returnRecognitionModel);
   }
 
   @Patch(':groupId')
   async update(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @GroupIdParam() groupId: string,
     @Body() body: UpdateGroupBody,
   ): Promise<void> {
     await this.groups.update(caller, groupId, body);
   }
 
   @Delete(':groupId')
-  async delete(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string): Promise<void> {
     await this.groups.delete(caller, groupId);
   }
 }

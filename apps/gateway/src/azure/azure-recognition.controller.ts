@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
-import { GroupIdPipe } from '../common/validation';
+import { GroupIdParam } from '../common/validation';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
 import { IdentifyBody } from '../identify/identify.dto';
@@ -13,10 +13,7 @@ import { VerifyBody } from '../verify/verify.dto';
 import { VerifyUseCases } from '../verify/verify.use-cases';
 import { azureDetectedFace, azureTrainingStatus } from './azure.presenter';
 import { azurePaths } from './azure.routes';
-
-interface HeaderSink {
-  setHeader(name: string, value: string): void;
-}
+import type { HeaderSink } from '../common/header-sink';
 
 /** Train, training status, detect, identify and verify in the Azure dialect (spec §3-§6). */
 @Controller(azurePaths(''))
@@ -33,7 +30,7 @@ export class AzureRecognitionController {
   @HttpCode(202)
   async train(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @GroupIdParam() groupId: string,
     @Req() request: UrlSource & { path: string },
     @Res({ passthrough: true }) response: HeaderSink,
   ): Promise<void> {
@@ -42,7 +39,7 @@ export class AzureRecognitionController {
   }
 
   @Get('largepersongroups/:groupId/training')
-  async trainingStatus(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+  async trainingStatus(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string) {
     return azureTrainingStatus(await this.training.status(caller, groupId));
   }
 

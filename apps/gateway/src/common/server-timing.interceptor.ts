@@ -1,11 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { tap, type Observable } from 'rxjs';
 import type { CallerRequest } from './caller';
-
-interface HeaderSink {
-  setHeader(name: string, value: string): void;
-  headersSent: boolean;
-}
+import type { HeaderSink } from './header-sink';
 
 /** Adds Server-Timing (time spent in each service this request reached) to successful answers. */
 @Injectable()

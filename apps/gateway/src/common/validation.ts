@@ -1,5 +1,5 @@
 /** Input checks shared by both dialects: ids in paths, and DTO validation that fails with catalogue errors. */
-import { ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
+import { Param, ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
 import { isUuid, Limits, VisageError, type ErrorKey } from '#contracts';
 
 /** Azure answers a malformed id with "not found" (404), except where the id is being created. */
@@ -23,6 +23,11 @@ export class UuidPipe implements PipeTransform<string, string> {
 
 export const PersonIdPipe = new UuidPipe('PERSON_NOT_FOUND');
 export const PersistedFaceIdPipe = new UuidPipe('PERSISTED_FACE_NOT_FOUND');
+
+/** The path parameters with their checks, declared the same way by every route of both dialects. */
+export const GroupIdParam = (onInvalid?: ErrorKey): ParameterDecorator => Param('groupId', new GroupIdPipe(onInvalid));
+export const PersonIdParam = (): ParameterDecorator => Param('personId', PersonIdPipe);
+export const PersistedFaceIdParam = (): ParameterDecorator => Param('persistedFaceId', PersistedFaceIdPipe);
 
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
-import { GroupIdPipe, PersistedFaceIdPipe, PersonIdPipe } from '../common/validation';
+import { GroupIdParam, PersistedFaceIdParam, PersonIdParam } from '../common/validation';
 import { AddFaceQuery, UpdateFaceBody } from '../faces/faces.dto';
 import { FacesUseCases } from '../faces/faces.use-cases';
 import { addedFaceData, deletedData, faceData, ok } from './envelope.presenter';
@@ -16,8 +16,8 @@ export class EnvelopeFacesController {
   @HttpCode(200)
   async add(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
     @Query() query: AddFaceQuery,
     @Req() request: RequestWithBody,
     @IdempotencyKey() idempotencyKey?: string,
@@ -29,9 +29,9 @@ export class EnvelopeFacesController {
   @Get(':persistedFaceId')
   async get(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
-    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
+    @PersistedFaceIdParam() persistedFaceId: string,
   ) {
     return ok(faceData(await this.faces.get(caller, { groupId, personId }, persistedFaceId)));
   }
@@ -39,9 +39,9 @@ export class EnvelopeFacesController {
   @Patch(':persistedFaceId')
   async update(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
-    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
+    @PersistedFaceIdParam() persistedFaceId: string,
     @Body() body: UpdateFaceBody,
   ) {
     return ok(faceData(await this.faces.update(caller, { groupId, personId }, persistedFaceId, body)));
@@ -50,9 +50,9 @@ export class EnvelopeFacesController {
   @Delete(':persistedFaceId')
   async delete(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
-    @Param('persistedFaceId', PersistedFaceIdPipe) persistedFaceId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
+    @PersistedFaceIdParam() persistedFaceId: string,
     @IdempotencyKey() idempotencyKey?: string,
   ) {
     await this.faces.delete(caller, { groupId, personId }, persistedFaceId, idempotencyKey);

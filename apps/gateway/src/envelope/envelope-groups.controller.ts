@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
-import { GroupIdPipe } from '../common/validation';
+import { GroupIdParam } from '../common/validation';
 import { CreateGroupBody, ListQuery, UpdateGroupBody } from '../groups/groups.dto';
 import { GroupsUseCases } from '../groups/groups.use-cases';
 import { deletedData, groupData, ok } from './envelope.presenter';
@@ -14,7 +14,7 @@ export class EnvelopeGroupsController {
   @HttpCode(200)
   async create(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe('INVALID_GROUP_ID')) groupId: string,
+    @GroupIdParam('INVALID_GROUP_ID') groupId: string,
     @Body() body: CreateGroupBody,
   ) {
     return ok(groupData(await this.groups.create(caller, groupId, body)));
@@ -26,21 +26,17 @@ export class EnvelopeGroupsController {
   }
 
   @Get(':groupId')
-  async get(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+  async get(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string) {
     return ok(groupData(await this.groups.get(caller, groupId)));
   }
 
   @Patch(':groupId')
-  async update(
-    @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Body() body: UpdateGroupBody,
-  ) {
+  async update(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Body() body: UpdateGroupBody) {
     return ok(groupData(await this.groups.update(caller, groupId, body)));
   }
 
   @Delete(':groupId')
-  async delete(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+  async delete(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string) {
     await this.groups.delete(caller, groupId);
     return ok(deletedData(groupId));
   }

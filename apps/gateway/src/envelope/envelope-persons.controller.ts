@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
-import { GroupIdPipe, PersonIdPipe } from '../common/validation';
+import { GroupIdParam, PersonIdParam } from '../common/validation';
 import { ListQuery } from '../groups/groups.dto';
 import { CreatePersonBody, UpdatePersonBody } from '../persons/persons.dto';
 import { PersonsUseCases } from '../persons/persons.use-cases';
@@ -14,37 +14,25 @@ export class EnvelopePersonsController {
 
   @Post()
   @HttpCode(200)
-  async create(
-    @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Body() body: CreatePersonBody,
-  ) {
+  async create(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Body() body: CreatePersonBody) {
     return ok(personData(await this.persons.create(caller, groupId, body)));
   }
 
   @Get()
-  async list(
-    @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Query() query: ListQuery,
-  ) {
+  async list(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Query() query: ListQuery) {
     return ok((await this.persons.list(caller, groupId, query)).map(personData));
   }
 
   @Get(':personId')
-  async get(
-    @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
-  ) {
+  async get(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @PersonIdParam() personId: string) {
     return ok(personData(await this.persons.get(caller, groupId, personId)));
   }
 
   @Patch(':personId')
   async update(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
     @Body() body: UpdatePersonBody,
   ) {
     return ok(personData(await this.persons.update(caller, groupId, personId, body)));
@@ -53,8 +41,8 @@ export class EnvelopePersonsController {
   @Delete(':personId')
   async delete(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
-    @Param('personId', PersonIdPipe) personId: string,
+    @GroupIdParam() groupId: string,
+    @PersonIdParam() personId: string,
     @IdempotencyKey() idempotencyKey?: string,
   ) {
     await this.persons.delete(caller, groupId, personId, idempotencyKey);

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
-import { GroupIdPipe } from '../common/validation';
+import { GroupIdParam } from '../common/validation';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
 import { IdentifyBody } from '../identify/identify.dto';
@@ -12,10 +12,7 @@ import { VerifyBody } from '../verify/verify.dto';
 import { VerifyUseCases } from '../verify/verify.use-cases';
 import { ok, trainingData } from './envelope.presenter';
 import { absoluteUrl, type UrlSource } from '../common/absolute-url';
-
-interface HeaderSink {
-  setHeader(name: string, value: string): void;
-}
+import type { HeaderSink } from '../common/header-sink';
 
 @Controller()
 export class EnvelopeRecognitionController {
@@ -30,7 +27,7 @@ export class EnvelopeRecognitionController {
   @HttpCode(202)
   async train(
     @CurrentCaller() caller: Caller,
-    @Param('groupId', new GroupIdPipe()) groupId: string,
+    @GroupIdParam() groupId: string,
     @Req() request: UrlSource,
     @Res({ passthrough: true }) response: HeaderSink,
   ) {
@@ -40,7 +37,7 @@ export class EnvelopeRecognitionController {
   }
 
   @Get('largepersongroups/:groupId/training')
-  async trainingStatus(@CurrentCaller() caller: Caller, @Param('groupId', new GroupIdPipe()) groupId: string) {
+  async trainingStatus(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string) {
     return ok(trainingData(await this.training.status(caller, groupId)));
   }
 
