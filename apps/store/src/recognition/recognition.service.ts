@@ -20,7 +20,7 @@ import { PersistedFaceEntity, PersonEntity, TrainingEntity } from '../database/e
 import { DetectedFacesService, type DetectedFace } from '../detected-faces/detected-faces.service';
 import { GroupsService } from '../groups/groups.service';
 import { PersonsService } from '../persons/persons.service';
-import type { TrainingSnapshot } from '../training/training-snapshot';
+import type { Ranking, TrainingSnapshot } from '../training/training-snapshot';
 import { TrainingService } from '../training/training.service';
 
 @Injectable()
@@ -48,19 +48,27 @@ export class RecognitionService {
     const threshold = request.confidenceThreshold ?? defaultConfidenceThreshold;
 
     const limit = request.maxNumOfCandidatesReturned;
+    const model = group.recognitionModel as RecognitionModel;
+    // All the faces in one pass over the snapshot.
+    const rankings = await snapshot.rankAll(
+      faces.map((face) => face.embedding),
+      similarityFor(threshold, model),
+      limit,
+    );
     const results: IdentifyResult[] = [];
-    for (const face of faces) {
+    for (const [i, face] of faces.entries()) {
       results.push({
         faceId: face.faceId,
-        candidates: await this.candidates(request, snapshot, face, threshold, limit),
+        candidates: await this.candidates(request, snapshot, face, threshold, limit, rankings[i]!),
       });
     }
     return results;
   }
 
   /**
-   * The best persons for one face. Persons deleted since the training are left out (their faces stay in the
-   * snapshot until the next one), so when some of a full ranking are gone, a longer ranking is asked for.
+   * The best persons for one face, from its first ranking. Persons deleted since the training are left out
+   * (their faces stay in the snapshot until the next one), so when some of a full ranking are gone, a longer
+   * ranking is asked for.
    */
   private async candidates(
     ref: GroupRef,
@@ -68,15 +76,18 @@ export class RecognitionService {
     face: DetectedFace,
     threshold: number,
     limit: number,
+    first: Ranking,
   ): Promise<IdentifyCandidate[]> {
-    for (let wanted = limit; ; wanted *= 4) {
-      const ranking = await snapshot.rank(face.embedding, similarityFor(threshold, face.recognitionModel), wanted);
+    let ranking = first;
+    for (let wanted = limit; ;) {
       const ids = ranking.persons.map((ranked) => snapshot.personIds[ranked.person]!);
       const existing = await this.existingPersons(ref, ids);
       const candidates = ranking.persons
         .map((ranked, i) => ({ personId: ids[i]!, confidence: confidenceOf(ranked.similarity, face.recognitionModel) }))
         .filter((candidate) => existing.has(candidate.personId) && candidate.confidence >= threshold);
       if (candidates.length >= limit || ranking.complete) return candidates.slice(0, limit);
+      wanted *= 4;
+      ranking = await snapshot.rank(face.embedding, similarityFor(threshold, face.recognitionModel), wanted);
     }
   }
 

@@ -134,3 +134,32 @@ test('a snapshot stored in parts never splits a person and ranks as the one buil
     );
   }
 });
+
+test('ten queries ranked in one scan give what each ranked alone gives, on one thread and on scan threads', async () => {
+  const dim = 128;
+  for (const rows of [2_000, 40_000]) {
+    const random = seeded(rows);
+    const personIdOfRow = Array.from({ length: rows }, (_, row) => `p${row % (rows / 8)}`);
+    const matrix = new Float32Array(rows * dim);
+    personIdOfRow.forEach((_, row) => matrix.set(randomUnit(dim, random), row * dim));
+    const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
+    const queries = Array.from({ length: 10 }, (_, q) =>
+      randomUnit(dim, random, matrix.subarray(q * 97 * dim, (q * 97 + 1) * dim), 0.1),
+    );
+    const together = await snapshot.rankAll(queries, 0, 5);
+    for (const [q, query] of queries.entries()) {
+      const alone = await snapshot.rank(query, 0, 5);
+      assert.deepEqual(together[q], alone, `query ${q} of ${rows} rows`);
+    }
+  }
+  const one = TrainingSnapshot.fromRows(1, 2, ['a'], new Float32Array([1, 0]));
+  await assert.rejects(one.rankAll([], 0, 1), /1 to 10/);
+  await assert.rejects(
+    one.rankAll(
+      Array.from({ length: 11 }, () => new Float32Array([1, 0])),
+      0,
+      1,
+    ),
+    /1 to 10/,
+  );
+});

@@ -26,6 +26,12 @@ export interface Ranking {
   complete: boolean;
 }
 
+interface WrittenQuery {
+  scale: number;
+  errorNorm: number;
+  norm: number;
+}
+
 interface Layout extends ScanLayout {
   residualCodes: number;
   residualScales: number;
@@ -37,6 +43,8 @@ interface Layout extends ScanLayout {
 /** Snapshots below this many rows are scanned on the calling thread: a hand-off would cost more than it saves. */
 const parallelFromRows = 32_768;
 const queryScale = 32_767;
+/** Identify takes at most 10 faces; their queries share one scan. */
+export const maxQueriesPerScan = 10;
 const pageBytes = 65_536;
 
 export class TrainingSnapshot {
@@ -46,7 +54,7 @@ export class TrainingSnapshot {
   private readonly layout: Layout;
   /** Largest norm over all rows of v, of the residual v − a·c, and of the second residual v − a·c − b·r. */
   private readonly norms: SnapshotNorms;
-  /** One query at a time: the query and the per-person results have one place in the snapshot's memory. */
+  /** One scan at a time: its queries and per-person results have one place in the snapshot's memory. */
   private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -98,28 +106,42 @@ export class TrainingSnapshot {
    * The persons whose best similarity with `query` is at least `minSimilarity`, best first, at most `limit`:
    * the same persons and order as comparing against every float32 vector.
    */
-  rank(query: Float32Array, minSimilarity: number, limit: number): Promise<Ranking> {
-    if (query.length !== this.dimension) {
-      return Promise.reject(new Error(`Query has ${query.length} dimensions, not ${this.dimension}`));
+  async rank(query: Float32Array, minSimilarity: number, limit: number): Promise<Ranking> {
+    const [ranking] = await this.rankAll([query], minSimilarity, limit);
+    return ranking!;
+  }
+
+  /** `rank` for up to `maxQueriesPerScan` queries with one pass over the snapshot. */
+  rankAll(queries: readonly Float32Array[], minSimilarity: number, limit: number): Promise<Ranking[]> {
+    if (queries.length === 0 || queries.length > maxQueriesPerScan) {
+      return Promise.reject(new Error(`${queries.length} queries: 1 to ${maxQueriesPerScan} per scan`));
     }
-    const run = this.turn.then(() => this.rankNow(query, minSimilarity, limit));
+    const wrong = queries.find((query) => query.length !== this.dimension);
+    if (wrong) return Promise.reject(new Error(`Query has ${wrong.length} dimensions, not ${this.dimension}`));
+    const run = this.turn.then(() => this.rankNow(queries, minSimilarity, limit));
     this.turn = run.catch(() => undefined);
     return run;
   }
 
-  private async rankNow(query: Float32Array, minSimilarity: number, limit: number): Promise<Ranking> {
+  private async rankNow(queries: readonly Float32Array[], minSimilarity: number, limit: number): Promise<Ranking[]> {
     const { layout } = this;
-    const persons = this.personIds.length;
-    const { scale, errorNorm, norm } = this.writeQuery(query);
-    if (this.rows >= parallelFromRows) await this.pool().scan(this.memory, layout, persons);
-    else scanRange(this.kernel, layout, 0, persons);
+    const written = queries.map((query, q) => this.writeQuery(query, q));
+    if (this.rows >= parallelFromRows) await this.pool().scan(this.memory, layout, queries.length);
+    else scanRange(this.kernel, layout, queries.length, 0, layout.persons);
+    return written.map((query, q) => this.refine(q, query, minSimilarity, limit));
+  }
 
+  /** Stage 2 for query q, whose stage-1 scores the scan left in row q of `best`. */
+  private refine(q: number, query: WrittenQuery, minSimilarity: number, limit: number): Ranking {
+    const { layout } = this;
+    const { persons } = layout;
+    const { scale, errorNorm, norm } = query;
     // Each score is off the exact x·v by at most |x|·|residual| + |x − scale·q|·|v − residual|, so stage 1 and
     // the refined score differ by at most `gap` (plus float rounding).
     const { row, residual, refinedResidual } = this.norms;
     const gap = norm * (residual + refinedResidual) + errorNorm * (2 * row + residual + refinedResidual) + 1e-6;
     const slack = 2 * gap;
-    const best = new Float32Array(this.memory.buffer, layout.best, persons);
+    const best = new Float32Array(this.memory.buffer, layout.best + q * persons * 4, persons);
     const candidates = new Int32Array(this.memory.buffer, layout.candidates, persons);
     const floor = (minSimilarity - gap) / scale;
     let count = 0;
@@ -140,7 +162,7 @@ export class TrainingSnapshot {
       layout.residualCodes,
       layout.residualScales,
       layout.starts,
-      layout.query,
+      layout.queries + q * layout.dim * 2,
       layout.candidates,
       count,
       layout.refined,
@@ -157,8 +179,8 @@ export class TrainingSnapshot {
     return { persons: ranked.slice(0, limit), complete };
   }
 
-  /** Writes the query as int16 codes; returns their scale, the norm of what the codes miss, and the norm. */
-  private writeQuery(query: Float32Array): { scale: number; errorNorm: number; norm: number } {
+  /** Writes query q as int16 codes; returns their scale, the norm of what the codes miss, and the norm. */
+  private writeQuery(query: Float32Array, q: number): WrittenQuery {
     const { dim } = this.layout;
     let max = 0;
     let norm = 0;
@@ -167,7 +189,7 @@ export class TrainingSnapshot {
       norm += value * value;
     }
     const scale = max > 0 ? max / queryScale : 1;
-    const codes = new Int16Array(this.memory.buffer, this.layout.query, dim).fill(0);
+    const codes = new Int16Array(this.memory.buffer, this.layout.queries + q * dim * 2, dim).fill(0);
     let error = 0;
     for (let k = 0; k < query.length; k++) {
       codes[k] = Math.round(query[k]! / scale);
@@ -224,13 +246,14 @@ function layoutFor(rows: number, persons: number, dim: number): Layout {
   };
   const layout = {
     dim,
+    persons,
     codes: take(rows * dim),
     residualCodes: take(rows * dim),
     scales: take(rows * 4),
     residualScales: take(rows * 4),
     starts: take((persons + 1) * 4),
-    query: take(dim * 2),
-    best: take(persons * 4),
+    queries: take(maxQueriesPerScan * dim * 2),
+    best: take(maxQueriesPerScan * persons * 4),
     candidates: take(persons * 4),
     refined: take(persons * 4),
   };

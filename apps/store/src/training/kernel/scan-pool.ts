@@ -28,14 +28,16 @@ export class ScanPool {
     return (ScanPool.instance ??= new ScanPool(availableParallelism()));
   }
 
-  /** Runs `scan` over persons [0, persons) split evenly across the threads; resolves when all are done. */
-  async scan(memory: WebAssembly.Memory, layout: ScanLayout, persons: number): Promise<void> {
+  /** Scans `count` queries over all persons, split evenly across the threads; resolves when all are done. */
+  async scan(memory: WebAssembly.Memory, layout: ScanLayout, count: number): Promise<void> {
     const parts = this.threads.length;
+    const { persons } = layout;
     await Promise.all(
       this.threads.map((thread, i) =>
         this.run(thread, {
           memory,
           layout,
+          count,
           from: Math.floor((persons * i) / parts),
           to: Math.floor((persons * (i + 1)) / parts),
         }),

@@ -7,6 +7,6 @@ let last: { memory: WebAssembly.Memory; kernel: SimilarityKernel } | undefined;
 
 parentPort!.on('message', (job: ScanJob) => {
   if (last?.memory.buffer !== job.memory.buffer) last = { memory: job.memory, kernel: kernelOver(job.memory) };
-  scanRange(last.kernel, job.layout, job.from, job.to);
+  scanRange(last.kernel, job.layout, job.count, job.from, job.to);
   parentPort!.postMessage(job.id);
 });

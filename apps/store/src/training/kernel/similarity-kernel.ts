@@ -5,13 +5,18 @@
 import { similarityScanWasm } from './similarity-scan.wasm';
 
 export interface SimilarityKernel {
-  /** Stage 1 for persons [from, to): best[person] = max over rows of dot(codes[row], query) * scales[row]. */
+  /**
+   * Stage 1 for persons [from, to) and `count` queries (int16, `dim` apart from `queries`):
+   * best[q * persons + person] = max over the person's rows of dot(codes[row], query q) * scales[row].
+   */
   scan(
     codes: number,
     scales: number,
     starts: number,
-    query: number,
+    queries: number,
+    count: number,
     best: number,
+    persons: number,
     from: number,
     to: number,
     dim: number,
@@ -42,20 +47,25 @@ export interface ScanLayout {
   codes: number;
   scales: number;
   starts: number;
-  query: number;
+  /** Up to `maxQueries` int16 queries, `dim` values each. */
+  queries: number;
+  /** A row of `persons` float32 per query. */
   best: number;
+  persons: number;
   dim: number;
 }
 
-/** One stage-1 scan over persons [from, to), as a scan thread receives it. */
+/** One stage-1 scan of `count` queries over persons [from, to), as a scan thread receives it. */
 export interface ScanJob {
   id: number;
   memory: WebAssembly.Memory;
   layout: ScanLayout;
+  count: number;
   from: number;
   to: number;
 }
 
-export function scanRange(kernel: SimilarityKernel, layout: ScanLayout, from: number, to: number): void {
-  kernel.scan(layout.codes, layout.scales, layout.starts, layout.query, layout.best, from, to, layout.dim);
+export function scanRange(kernel: SimilarityKernel, layout: ScanLayout, count: number, from: number, to: number) {
+  const { codes, scales, starts, queries, best, persons, dim } = layout;
+  kernel.scan(codes, scales, starts, queries, count, best, persons, from, to, dim);
 }
