@@ -160,7 +160,7 @@ describe('detect, identify, verify', () => {
     });
   });
 
-  test('detection_02 and _03 find blurred and rolled faces detection_01 misses; rolled faces still identify', async () => {
+  test('detection_02 and _03 find blurred and rolled faces detection_01 misses; blur lowers quality; rolled faces identify', async () => {
     const grey = { r: 128, g: 128, b: 128 };
     const probes = identities.map((identity) => face(photosOf(identity)[0]!));
     const blurred = await Promise.all(probes.map((photo) => sharp(photo).blur(3.5).jpeg().toBuffer()));
@@ -174,6 +174,7 @@ describe('detect, identify, verify', () => {
       return replies.map((reply) => reply.body.data!);
     };
     const count = (faces: DetectedFace[][]) => faces.filter((list) => list.length === 1).length;
+    const sharpFaces = await found('detection_02', probes);
     for (const images of [blurred, rolled]) {
       const [first, second, third] = await Promise.all(
         ['detection_01', 'detection_02', 'detection_03'].map((model) => found(model, images)),
@@ -182,6 +183,17 @@ describe('detect, identify, verify', () => {
       assert.equal(count(third!), identities.length);
       assert.ok(count(first!) < identities.length, `detection_01 found ${count(first!)}`);
     }
+    // Blur lowers the quality (sharpness) of faces of this size to low; the originals are medium or high.
+    const qualities = async (images: Buffer[]) =>
+      (await found('detection_03&returnFaceAttributes=qualityForRecognition', images)).map(
+        (list) => list[0]!.qualityForRecognition,
+      );
+    const [sharpQualities, blurredQualities] = await Promise.all([qualities(probes), qualities(blurred)]);
+    assert.ok(!sharpQualities.includes('low'), sharpQualities.join());
+    probes.forEach((_, i) => {
+      const width = sharpFaces[i]![0]!.faceRectangle.width;
+      if (width < 200) assert.equal(blurredQualities[i], 'low', `${identities[i]}: ${width} px`);
+    });
     // Turned upright by the eyes BlazeFace finds, a rolled face is described as well as an upright one.
     const rolledFaces = await found('detection_03', rolled);
     const response = await identify(rolledFaces.map((list) => list[0]!.faceId));

@@ -40,6 +40,8 @@ export interface ExtractedFace {
   rectangle: FaceRectangle;
   /** Detector confidence in [0, 1]. */
   score: number;
+  /** Fine detail of the face relative to its contrast (the detector's face-sharpness.ts); blur lowers it. */
+  sharpness: number;
   /** 68-point landmarks in image pixels, when asked for and the model provides them. */
   landmarks?: Point[];
   /** L2-normalised feature vector of the recognition model. */

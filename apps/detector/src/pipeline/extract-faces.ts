@@ -42,11 +42,12 @@ export async function extractFaces(request: ExtractRequest): Promise<ExtractRepl
     }));
     const faces: ExtractedFace[] = [];
     for (const face of selectFaces(candidates, image, request)) {
-      const { landmarks, embedding } = await describeFace(picture, tensor, face.box, detection, recognition);
+      const { landmarks, embedding, sharpness } = await describeFace(picture, tensor, face.box, detection, recognition);
       const withLandmarks = request.returnLandmarks && detection.returnsLandmarks;
       faces.push({
         rectangle: face.rectangle,
         score: face.score,
+        sharpness,
         ...(withLandmarks ? { landmarks: landmarks.map((point) => toUploadPoint(point, image)) } : {}),
         embedding,
       });

@@ -110,6 +110,11 @@ const maxSamplesPerAxis = 4;
  * picture area it covers, so a large face is shrunk without aliasing; outside the picture the edge repeats.
  */
 export function renderChip(picture: Picture, transform: SimilarityTransform, size: number): tf.Tensor3D {
+  return tf.tensor3d(renderChipPixels(picture, transform, size), [size, size, 3], 'float32');
+}
+
+/** The chip's pixels: float RGB, row-major. */
+export function renderChipPixels(picture: Picture, transform: SimilarityTransform, size: number): Float32Array {
   const { pixels, width, height } = picture;
   const { a, b, x, y } = transform;
   const samples = Math.min(maxSamplesPerAxis, Math.max(1, Math.ceil(Math.hypot(a, b))));
@@ -132,7 +137,7 @@ export function renderChip(picture: Picture, transform: SimilarityTransform, siz
       chip[at + 2] = sum[2]! * weight;
     }
   }
-  return tf.tensor3d(chip, [size, size, 3], 'float32');
+  return chip;
 }
 
 function addBilinear(pixels: Uint8Array, width: number, height: number, px: number, py: number, sum: number[]) {

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Point } from '#contracts';
 import { faceapi } from '../models/face-api-loader';
 import type { DetectionModelSpec, RecognitionModelSpec } from '../models/model-registry';
-import { chipTransform, type Picture, renderChip, type SimilarityTransform } from './face-chip';
+import { chipTransform, type Picture, renderChip, renderChipPixels, type SimilarityTransform } from './face-chip';
+import { sharpnessChipPadding, sharpnessOf } from './face-sharpness';
 import type { FaceBox } from './face-detection';
 import { cropRegion } from './image-tensor';
 
@@ -15,6 +16,8 @@ export interface FaceDescription {
   /** 68 points in working-picture pixels. */
   landmarks: Point[];
   embedding: Float32Array;
+  /** Fine detail of the face (face-sharpness.ts). */
+  sharpness: number;
 }
 
 export async function describeFace(
@@ -28,9 +31,16 @@ export async function describeFace(
     ? await findLandmarksUpright(picture, face, face.eyes, detection)
     : await findLandmarks(image, face, detection);
   const { chipPaddings, mirrored } = recognition.views;
+  const size = recognition.inputSize;
+  const chips = new Map<number, Float32Array>();
+  const chipAt = (padding: number): Float32Array => {
+    let chip = chips.get(padding);
+    if (!chip) chips.set(padding, (chip = renderChipPixels(picture, chipTransform(landmarks, size, padding), size)));
+    return chip;
+  };
   const sum = new Float32Array(recognition.dimension);
   for (const padding of chipPaddings) {
-    const chip = renderChip(picture, chipTransform(landmarks, recognition.inputSize, padding), recognition.inputSize);
+    const chip = tf.tensor3d(chipAt(padding), [size, size, 3], 'float32');
     const mirror = mirrored ? tf.reverse(chip, 1) : undefined;
     try {
       // Every view, and then every padding, is normalised before adding, so each weighs the same.
@@ -45,7 +55,11 @@ export async function describeFace(
       mirror?.dispose();
     }
   }
-  return { landmarks, embedding: l2Normalised(sum) };
+  return {
+    landmarks,
+    embedding: l2Normalised(sum),
+    sharpness: sharpnessOf(chipAt(sharpnessChipPadding), size),
+  };
 }
 
 function addNormalised(sum: Float32Array, vector: Float32Array): void {

@@ -13,10 +13,14 @@ test('maps 68 points to the 27 Azure landmark names', () => {
   assert.throws(() => azureLandmarks(points.slice(1)), /68/);
 });
 
-test('quality follows face size and detector score', () => {
-  const face = (side: number, score: number) => ({ rectangle: { left: 0, top: 0, width: side, height: side }, score });
-  assert.equal(qualityForRecognition(face(120, 0.95)), 'high');
-  assert.equal(qualityForRecognition(face(120, 0.8)), 'medium');
-  assert.equal(qualityForRecognition(face(60, 0.99)), 'medium');
-  assert.equal(qualityForRecognition(face(40, 0.99)), 'low');
+test('quality follows face size and sharpness', () => {
+  const face = (side: number, sharpness: number) => ({
+    rectangle: { left: 0, top: 0, width: side, height: side },
+    sharpness,
+  });
+  assert.equal(qualityForRecognition(face(120, 0.3)), 'high');
+  assert.equal(qualityForRecognition(face(120, 0.1)), 'medium');
+  assert.equal(qualityForRecognition(face(120, 0.05)), 'low');
+  assert.equal(qualityForRecognition(face(60, 0.5)), 'medium');
+  assert.equal(qualityForRecognition(face(40, 0.5)), 'low');
 });
