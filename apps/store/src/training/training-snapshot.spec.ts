@@ -152,14 +152,25 @@ test('ten queries ranked in one scan give what each ranked alone gives, on one t
       assert.deepEqual(together[q], alone, `query ${q} of ${rows} rows`);
     }
   }
-  const one = TrainingSnapshot.fromRows(1, 2, ['a'], new Float32Array([1, 0]));
-  await assert.rejects(one.rankAll([], 0, 1), /1 to 10/);
-  await assert.rejects(
-    one.rankAll(
-      Array.from({ length: 11 }, () => new Float32Array([1, 0])),
-      0,
-      1,
-    ),
-    /1 to 10/,
-  );
+});
+
+test('queries of concurrent calls share scans and each gets its own threshold and limit', async () => {
+  const dim = 64;
+  const random = seeded(11);
+  const rows = 3_000;
+  const personIdOfRow = Array.from({ length: rows }, (_, row) => `p${row % 700}`);
+  const matrix = new Float32Array(rows * dim);
+  personIdOfRow.forEach((_, row) => matrix.set(randomUnit(dim, random), row * dim));
+  const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
+  // 25 calls at once: more than one scan holds; thresholds and limits differ per call.
+  const calls = Array.from({ length: 25 }, (_, i) => ({
+    query: randomUnit(dim, random, matrix.subarray(i * 31 * dim, (i * 31 + 1) * dim), 0.2),
+    min: i % 2 === 0 ? 0 : 0.5,
+    limit: 1 + (i % 7),
+  }));
+  const together = await Promise.all(calls.map(({ query, min, limit }) => snapshot.rank(query, min, limit)));
+  for (const [i, { query, min, limit }] of calls.entries()) {
+    assert.deepEqual(together[i], await snapshot.rank(query, min, limit), `call ${i}`);
+  }
+  assert.deepEqual(await snapshot.rankAll([], 0, 1), []);
 });

@@ -26,6 +26,14 @@ export interface Ranking {
   complete: boolean;
 }
 
+interface PendingQuery {
+  query: Float32Array;
+  minSimilarity: number;
+  limit: number;
+  resolve: (ranking: Ranking) => void;
+  reject: (error: Error) => void;
+}
+
 interface WrittenQuery {
   scale: number;
   errorNorm: number;
@@ -43,7 +51,7 @@ interface Layout extends ScanLayout {
 /** Snapshots below this many rows are scanned on the calling thread: a hand-off would cost more than it saves. */
 const parallelFromRows = 32_768;
 const queryScale = 32_767;
-/** Identify takes at most 10 faces; their queries share one scan. */
+/** Queries scanned together at most: identify's 10 faces, or waiting queries of several requests. */
 export const maxQueriesPerScan = 10;
 const pageBytes = 65_536;
 
@@ -54,8 +62,12 @@ export class TrainingSnapshot {
   private readonly layout: Layout;
   /** Largest norm over all rows of v, of the residual v − a·c, and of the second residual v − a·c − b·r. */
   private readonly norms: SnapshotNorms;
-  /** One scan at a time: its queries and per-person results have one place in the snapshot's memory. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /**
+   * One scan at a time (its queries and per-person results have one place in the snapshot's memory). Queries
+   * that arrive while one runs wait here and share the next scan, up to `maxQueriesPerScan`.
+   */
+  private readonly waiting: PendingQuery[] = [];
+  private scanning = false;
 
   private constructor(
     readonly version: number,
@@ -111,24 +123,41 @@ export class TrainingSnapshot {
     return ranking!;
   }
 
-  /** `rank` for up to `maxQueriesPerScan` queries with one pass over the snapshot. */
+  /** `rank` for several queries; up to `maxQueriesPerScan` of them share one pass over the snapshot. */
   rankAll(queries: readonly Float32Array[], minSimilarity: number, limit: number): Promise<Ranking[]> {
-    if (queries.length === 0 || queries.length > maxQueriesPerScan) {
-      return Promise.reject(new Error(`${queries.length} queries: 1 to ${maxQueriesPerScan} per scan`));
-    }
     const wrong = queries.find((query) => query.length !== this.dimension);
     if (wrong) return Promise.reject(new Error(`Query has ${wrong.length} dimensions, not ${this.dimension}`));
-    const run = this.turn.then(() => this.rankNow(queries, minSimilarity, limit));
-    this.turn = run.catch(() => undefined);
-    return run;
+    const rankings = queries.map(
+      (query) =>
+        new Promise<Ranking>((resolve, reject) => this.waiting.push({ query, minSimilarity, limit, resolve, reject })),
+    );
+    if (!this.scanning) {
+      this.scanning = true;
+      // After the current task, so that every query of this call (and of others in the same tick) is waiting.
+      queueMicrotask(() => void this.scanWaiting());
+    }
+    return Promise.all(rankings);
   }
 
-  private async rankNow(queries: readonly Float32Array[], minSimilarity: number, limit: number): Promise<Ranking[]> {
+  private async scanWaiting(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, maxQueriesPerScan);
+      try {
+        const rankings = await this.rankNow(batch);
+        batch.forEach((pending, i) => pending.resolve(rankings[i]!));
+      } catch (error) {
+        for (const pending of batch) pending.reject(error as Error);
+      }
+    }
+    this.scanning = false;
+  }
+
+  private async rankNow(batch: readonly PendingQuery[]): Promise<Ranking[]> {
     const { layout } = this;
-    const written = queries.map((query, q) => this.writeQuery(query, q));
-    if (this.rows >= parallelFromRows) await this.pool().scan(this.memory, layout, queries.length);
-    else scanRange(this.kernel, layout, queries.length, 0, layout.persons);
-    return written.map((query, q) => this.refine(q, query, minSimilarity, limit));
+    const written = batch.map(({ query }, q) => this.writeQuery(query, q));
+    if (this.rows >= parallelFromRows) await this.pool().scan(this.memory, layout, batch.length);
+    else scanRange(this.kernel, layout, batch.length, 0, layout.persons);
+    return written.map((query, q) => this.refine(q, query, batch[q]!.minSimilarity, batch[q]!.limit));
   }
 
   /** Stage 2 for query q, whose stage-1 scores the scan left in row q of `best`. */
