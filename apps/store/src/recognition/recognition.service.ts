@@ -55,20 +55,23 @@ export class RecognitionService {
       similarityFor(threshold, model),
       limit,
     );
+    // One lookup of which ranked persons still exist, for all the faces.
+    const ranked = rankings.flatMap((ranking) => ranking.persons.map(({ person }) => snapshot.personIds[person]!));
+    const existing = await this.existingPersons(request, [...new Set(ranked)]);
     const results: IdentifyResult[] = [];
     for (const [i, face] of faces.entries()) {
       results.push({
         faceId: face.faceId,
-        candidates: await this.candidates(request, snapshot, face, threshold, limit, rankings[i]!),
+        candidates: await this.candidates(request, snapshot, face, threshold, limit, rankings[i]!, existing),
       });
     }
     return results;
   }
 
   /**
-   * The best persons for one face, from its first ranking. Persons deleted since the training are left out
-   * (their faces stay in the snapshot until the next one), so when some of a full ranking are gone, a longer
-   * ranking is asked for.
+   * The best persons for one face, from its first ranking and which of them exist. Persons deleted since the
+   * training are left out (their faces stay in the snapshot until the next one), so when some of a full ranking
+   * are gone, a longer ranking is asked for.
    */
   private async candidates(
     ref: GroupRef,
@@ -77,17 +80,22 @@ export class RecognitionService {
     threshold: number,
     limit: number,
     first: Ranking,
+    existingInFirst: Set<string>,
   ): Promise<IdentifyCandidate[]> {
     let ranking = first;
+    let existing = existingInFirst;
     for (let wanted = limit; ;) {
       const ids = ranking.persons.map((ranked) => snapshot.personIds[ranked.person]!);
-      const existing = await this.existingPersons(ref, ids);
       const candidates = ranking.persons
         .map((ranked, i) => ({ personId: ids[i]!, confidence: confidenceOf(ranked.similarity, face.recognitionModel) }))
         .filter((candidate) => existing.has(candidate.personId) && candidate.confidence >= threshold);
       if (candidates.length >= limit || ranking.complete) return candidates.slice(0, limit);
       wanted *= 4;
       ranking = await snapshot.rank(face.embedding, similarityFor(threshold, face.recognitionModel), wanted);
+      existing = await this.existingPersons(
+        ref,
+        ranking.persons.map((ranked) => snapshot.personIds[ranked.person]!),
+      );
     }
   }
 
