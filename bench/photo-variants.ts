@@ -1,6 +1,7 @@
 /**
  * Harder copies of the labelled photos, made with sharp, for the detection and accuracy benchmarks: the face
- * shrunk to about 40 px on a grey 1024x768 canvas, blurred (gaussian sigma 3.5), rolled by 30 and 45 degrees.
+ * shrunk to about 40 px on a grey 1024x768 canvas, blurred (gaussian sigma 3.5), rolled by 30 and 45 degrees;
+ * and a distant face in a full-HD picture.
  */
 import sharp from 'sharp';
 
@@ -21,3 +22,12 @@ export const photoVariants: Record<PhotoVariant, (photo: Buffer) => Promise<Buff
   rolled30: (photo) => sharp(photo).rotate(30, { background: grey }).jpeg({ quality: 92 }).toBuffer(),
   rolled45: (photo) => sharp(photo).rotate(45, { background: grey }).jpeg({ quality: 92 }).toBuffer(),
 };
+
+/** A 250x250 LFW photo shrunk to 120 px (its face to about 48 px) on a grey 1920x1080 canvas: a distant face. */
+export async function distantInFullHd(photo: Buffer): Promise<Buffer> {
+  const shrunk = await sharp(photo).resize(120, 120).toBuffer();
+  return sharp({ create: { width: 1920, height: 1080, channels: 3, background: grey } })
+    .composite([{ input: shrunk, left: 700, top: 400 }])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}

@@ -160,7 +160,7 @@ describe('detect, identify, verify', () => {
     });
   });
 
-  test('detection_02 and _03 find blurred and rolled faces detection_01 misses; blur lowers quality; rolled faces identify', async () => {
+  test('detection_02 and _03 find the blurred and rolled faces, _03 the distant ones, detection_01 misses; blur lowers quality; rolled faces identify', async () => {
     const grey = { r: 128, g: 128, b: 128 };
     const probes = identities.map((identity) => face(photosOf(identity)[0]!));
     const blurred = await Promise.all(probes.map((photo) => sharp(photo).blur(3.5).jpeg().toBuffer()));
@@ -183,6 +183,14 @@ describe('detect, identify, verify', () => {
       assert.equal(count(third!), identities.length);
       assert.ok(count(first!) < identities.length, `detection_01 found ${count(first!)}`);
     }
+    // A distant face (about 50 px) in a full-HD picture: only detection_03's tiles find this one.
+    const shrunk = await sharp(face('kate_hudson_01.jpg')).resize(120, 120).toBuffer();
+    const distant = await sharp({ create: { width: 1920, height: 1080, channels: 3, background: grey } })
+      .composite([{ input: shrunk, left: 700, top: 400 }])
+      .jpeg()
+      .toBuffer();
+    const [far01, far03] = await Promise.all([found('detection_01', [distant]), found('detection_03', [distant])]);
+    assert.deepEqual([far01[0]!.length, far03[0]!.length], [0, 1]);
     // Blur lowers the quality (sharpness) of faces of this size to low; the originals are medium or high.
     const qualities = async (images: Buffer[]) =>
       (await found('detection_03&returnFaceAttributes=qualityForRecognition', images)).map(

@@ -17,12 +17,14 @@ export interface DetectorSpec {
   /** Side of the square the detector resizes every picture to (after padding it to a square, for BlazeFace). */
   readonly inputSize: number;
   readonly minScore: number;
+  /** 1: the whole picture; n > 1: the picture cut into n x n overlapping tiles, each read at the input size. */
+  readonly grid: number;
 }
 
 export interface DetectionModelSpec {
   readonly name: DetectionModel;
   /**
-   * Detectors run on the picture, in this order; a box that overlaps one found by an earlier detector is the
+   * Detector passes over the picture, in this order; a box that overlaps one found by an earlier pass is the
    * same face and is dropped.
    */
   readonly detectors: readonly DetectorSpec[];
@@ -48,10 +50,16 @@ export interface RecognitionModelSpec {
 
 const faceApi = '@vladmandic/face-api';
 
-const ssd: DetectorSpec = { net: 'ssdMobilenetv1', sourcePackage: faceApi, inputSize: 512, minScore: 0.5 };
+const ssd: DetectorSpec = { net: 'ssdMobilenetv1', sourcePackage: faceApi, inputSize: 512, minScore: 0.5, grid: 1 };
 
 // No box scored above 0.64 on the pictures without a face; faces score 0.6-0.95 (blurred ones lowest).
-const blazeFace: DetectorSpec = { net: 'blazeFace', sourcePackage: '@vladmandic/human', inputSize: 256, minScore: 0.7 };
+const blazeFace: DetectorSpec = {
+  net: 'blazeFace',
+  sourcePackage: '@vladmandic/human',
+  inputSize: 256,
+  minScore: 0.7,
+  grid: 1,
+};
 
 const faceApiRecognition = {
   sourcePackage: faceApi,
@@ -63,9 +71,10 @@ const faceApiRecognition = {
 export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModelSpec>> = {
   detection_01: { name: 'detection_01', detectors: [ssd], landmarkNet: 'faceLandmark68Net', returnsLandmarks: true },
   // Chosen by `npm run bench:detection` (docs/models.md): BlazeFace finds the blurred, rolled and small faces
-  // SSD misses, four times faster; detection_03 adds SSD's finds to BlazeFace's. BlazeFace's eyes go first, so
-  // a face both find keeps them (they turn rolled faces upright for the landmark net).
-  // Azure's detection_02 returns no landmarks.
+  // SSD misses, four times faster; detection_03 adds SSD's finds and then BlazeFace on 3x3 tiles for distant
+  // faces in large pictures (a stricter score there: nine more passes, nine more chances of a false box).
+  // BlazeFace's whole-picture pass goes first, so a face it finds keeps its eyes (they turn rolled faces upright
+  // for the landmark net). Azure's detection_02 returns no landmarks.
   detection_02: {
     name: 'detection_02',
     detectors: [blazeFace],
@@ -74,7 +83,7 @@ export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModel
   },
   detection_03: {
     name: 'detection_03',
-    detectors: [blazeFace, ssd],
+    detectors: [blazeFace, ssd, { ...blazeFace, minScore: 0.8, grid: 3 }],
     landmarkNet: 'faceLandmark68Net',
     returnsLandmarks: true,
   },
