@@ -12,10 +12,10 @@ export interface ConfidenceCurve {
 
 /** One curve per recognition model: each model's similarities spread differently. */
 export const ConfidenceCurves: Readonly<Record<RecognitionModel, ConfidenceCurve>> = {
-  recognition_01: { slope: 45.9711, intercept: -41.3549 },
-  recognition_02: { slope: 46.0287, intercept: -41.572 },
-  recognition_03: { slope: 46.1425, intercept: -41.8393 },
-  recognition_04: { slope: 46.441, intercept: -42.302 },
+  recognition_01: { slope: 45.9528, intercept: -41.3231 },
+  recognition_02: { slope: 45.9951, intercept: -41.5307 },
+  recognition_03: { slope: 46.105, intercept: -41.794 },
+  recognition_04: { slope: 46.4115, intercept: -42.266 },
 };
 
 export function confidenceOf(similarity: number, model: RecognitionModel): number {
