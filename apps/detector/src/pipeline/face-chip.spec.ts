@@ -5,15 +5,11 @@ import type { Point } from '#contracts';
 import {
   chipTransform,
   leastSquaresSimilarity,
+  mapPoint,
   meanFaceInChip,
   renderChip,
   type SimilarityTransform,
 } from './face-chip';
-
-const apply = ({ a, b, x, y }: SimilarityTransform, p: Point): Point => ({
-  x: a * p.x - b * p.y + x,
-  y: b * p.x + a * p.y + y,
-});
 
 /** Rotation by `degrees`, uniform `scale`, then a shift. */
 function similarity(degrees: number, scale: number, x: number, y: number): SimilarityTransform {
@@ -31,7 +27,7 @@ test('the least-squares similarity recovers a known rotation, scale and shift ex
   ];
   const found = leastSquaresSimilarity(
     from,
-    from.map((p) => apply(known, p)),
+    from.map((p) => mapPoint(known, p)),
   );
   for (const key of ['a', 'b', 'x', 'y'] as const) {
     assert.ok(Math.abs(found[key] - known[key]) < 1e-9, `${key}: ${found[key]} vs ${known[key]}`);
@@ -44,12 +40,12 @@ test('a tilted face is rotated upright onto the mean face: eyes level, landmarks
   // A face whose landmarks lie exactly on the template, rolled by 30 degrees, 3x larger and moved.
   const rolled = similarity(30, 3, 500, 200);
   const landmarks: Point[] = Array.from({ length: 68 }, () => ({ x: Number.NaN, y: Number.NaN }));
-  for (const { landmark, point } of meanFaceInChip(size, padding)) landmarks[landmark] = apply(rolled, point);
+  for (const { landmark, point } of meanFaceInChip(size, padding)) landmarks[landmark] = mapPoint(rolled, point);
   const transform = chipTransform(landmarks, size, padding);
   for (const key of ['a', 'b', 'x', 'y'] as const) {
     assert.ok(Math.abs(transform[key] - rolled[key]) < 1e-9, `${key}: ${transform[key]} vs ${rolled[key]}`);
   }
-  const [outerLeftEye, outerRightEye] = [36, 45].map((i) => apply(inverse(transform), landmarks[i]!));
+  const [outerLeftEye, outerRightEye] = [36, 45].map((i) => mapPoint(inverse(transform), landmarks[i]!));
   assert.ok(Math.abs(outerLeftEye!.y - outerRightEye!.y) < 1e-9, 'eyes level in the chip');
 });
 

@@ -81,10 +81,15 @@ export function meanFaceInChip(size: number, padding: number): { landmark: numbe
   }));
 }
 
+/** Where `transform` takes `point`. */
+export function mapPoint({ a, b, x, y }: SimilarityTransform, point: Point): Point {
+  return { x: a * point.x - b * point.y + x, y: b * point.x + a * point.y + y };
+}
+
 /** The rotation, uniform scale and shift that best maps `from` onto `to` (closed form, no reflection). */
 export function leastSquaresSimilarity(from: readonly Point[], to: readonly Point[]): SimilarityTransform {
-  const fromMean = mean(from);
-  const toMean = mean(to);
+  const fromMean = centroid(from);
+  const toMean = centroid(to);
   let spread = 0;
   let cosine = 0;
   let sine = 0;
@@ -160,7 +165,7 @@ function addBilinear(pixels: Uint8Array, width: number, height: number, px: numb
   }
 }
 
-function mean(points: readonly Point[]): Point {
+export function centroid(points: readonly Point[]): Point {
   let x = 0;
   let y = 0;
   for (const point of points) {

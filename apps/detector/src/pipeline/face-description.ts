@@ -7,7 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { Point } from '#contracts';
 import { faceapi } from '../models/face-api-loader';
 import type { DetectionModelSpec, RecognitionModelSpec } from '../models/model-registry';
-import { chipTransform, type Picture, renderChip, renderChipPixels, type SimilarityTransform } from './face-chip';
+import {
+  centroid,
+  chipTransform,
+  mapPoint,
+  type Picture,
+  renderChip,
+  renderChipPixels,
+  type SimilarityTransform,
+} from './face-chip';
 import { sharpnessChipPadding, sharpnessOf } from './face-sharpness';
 import type { FaceBox } from './face-detection';
 import { cropRegion } from './image-tensor';
@@ -28,7 +36,7 @@ export async function describeFace(
   recognition: RecognitionModelSpec,
 ): Promise<FaceDescription> {
   const landmarks = face.eyes
-    ? await findLandmarksUpright(picture, face, face.eyes, detection)
+    ? await findLandmarksUpright(picture, face, rollOf(face.eyes), detection)
     : await findLandmarksFromBox(picture, image, face, detection);
   const { chipPaddings, mirrored } = recognition.views;
   const size = recognition.inputSize;
@@ -92,31 +100,29 @@ async function findLandmarksFromBox(
   detection: DetectionModelSpec,
 ): Promise<Point[]> {
   const first = await findLandmarks(image, face, detection);
-  const eyes: [Point, Point] = [centre(first.slice(36, 42)), centre(first.slice(42, 48))];
-  const roll = Math.atan2(eyes[1].y - eyes[0].y, eyes[1].x - eyes[0].x);
-  return Math.abs(roll) > maxUprightRoll ? findLandmarksUpright(picture, face, eyes, detection) : first;
+  const roll = rollOf([centroid(first.slice(36, 42)), centroid(first.slice(42, 48))]);
+  return Math.abs(roll) > maxUprightRoll ? findLandmarksUpright(picture, face, roll, detection) : first;
 }
 
-function centre(points: Point[]): Point {
-  const sum = points.reduce((total, { x, y }) => ({ x: total.x + x, y: total.y + y }), { x: 0, y: 0 });
-  return { x: sum.x / points.length, y: sum.y / points.length };
+/** The head's roll (radians, clockwise in picture coordinates) from the eyes left and right in the picture. */
+function rollOf([leftEye, rightEye]: [Point, Point]): number {
+  return Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
 }
 
 /** Side of the landmark net's input: the upright crop is rendered at that size directly. */
 const landmarkInputSize = 112;
 
 /**
- * The landmark net was trained on upright faces: a rolled face is first turned so that its eyes are level
- * (a square crop about the box centre), and the landmarks found there are turned back into the picture.
+ * The landmark net was trained on upright faces: a rolled face is first turned by its roll so that its eyes are
+ * level (a square crop about the box centre), and the landmarks found there are turned back into the picture.
  */
 async function findLandmarksUpright(
   picture: Picture,
   face: FaceBox,
-  [leftEye, rightEye]: [Point, Point],
+  roll: number,
   detection: DetectionModelSpec,
 ): Promise<Point[]> {
   const { x, y, width, height } = face.region;
-  const roll = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
   const scale = Math.max(width, height) / landmarkInputSize;
   const a = scale * Math.cos(roll);
   const b = scale * Math.sin(roll);
@@ -131,10 +137,7 @@ async function findLandmarksUpright(
   const crop = renderChip(picture, toPicture, landmarkInputSize);
   try {
     const landmarks = (await faceapi.nets[detection.landmarkNet].detectLandmarks(crop)) as faceapi.FaceLandmarks68;
-    return landmarks.positions.map(({ x: u, y: v }) => ({
-      x: a * u - b * v + toPicture.x,
-      y: b * u + a * v + toPicture.y,
-    }));
+    return landmarks.positions.map((point) => mapPoint(toPicture, point));
   } finally {
     crop.dispose();
   }

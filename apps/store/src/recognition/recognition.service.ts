@@ -56,7 +56,7 @@ export class RecognitionService {
       limit,
     );
     // One lookup of which ranked persons still exist, for all the faces.
-    const ranked = rankings.flatMap((ranking) => ranking.persons.map(({ person }) => snapshot.personIds[person]!));
+    const ranked = rankings.flatMap((ranking) => personIdsOf(snapshot, ranking));
     const existing = await this.existingPersons(request, [...new Set(ranked)]);
     const results: IdentifyResult[] = [];
     for (const [i, face] of faces.entries()) {
@@ -85,17 +85,14 @@ export class RecognitionService {
     let ranking = first;
     let existing = existingInFirst;
     for (let wanted = limit; ;) {
-      const ids = ranking.persons.map((ranked) => snapshot.personIds[ranked.person]!);
+      const ids = personIdsOf(snapshot, ranking);
       const candidates = ranking.persons
         .map((ranked, i) => ({ personId: ids[i]!, confidence: confidenceOf(ranked.similarity, face.recognitionModel) }))
         .filter((candidate) => existing.has(candidate.personId) && candidate.confidence >= threshold);
       if (candidates.length >= limit || ranking.complete) return candidates.slice(0, limit);
       wanted *= 4;
       ranking = await snapshot.rank(face.embedding, similarityFor(threshold, face.recognitionModel), wanted);
-      existing = await this.existingPersons(
-        ref,
-        ranking.persons.map((ranked) => snapshot.personIds[ranked.person]!),
-      );
+      existing = await this.existingPersons(ref, personIdsOf(snapshot, ranking));
     }
   }
 
@@ -136,6 +133,10 @@ export class RecognitionService {
     const best = Math.max(...enrolled.map((face) => dot(query, littleEndianToFloat32(face.embedding))));
     return verdict(best, faces[0]!.recognitionModel);
   }
+}
+
+function personIdsOf(snapshot: TrainingSnapshot, ranking: Ranking): string[] {
+  return ranking.persons.map(({ person }) => snapshot.personIds[person]!);
 }
 
 function requireModel(faces: DetectedFace[], model: RecognitionModel): void {

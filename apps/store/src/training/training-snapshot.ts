@@ -69,17 +69,19 @@ export class TrainingSnapshot {
   private readonly waiting: PendingQuery[] = [];
   private scanning = false;
 
+  /** Distinct persons of the snapshot. */
+  readonly personIds: string[];
+
   private constructor(
     readonly version: number,
     readonly dimension: number,
-    /** Distinct persons of the snapshot. */
-    readonly personIds: string[],
     parts: readonly SnapshotPart[],
     private readonly pool: () => ScanPool,
   ) {
-    this.rows = parts.reduce((sum, part) => sum + part.scales.length, 0);
+    this.personIds = parts.flatMap((part) => part.personIds);
+    this.rows = rowsOf(parts);
     const dim = Math.ceil(dimension / 16) * 16;
-    this.layout = layoutFor(this.rows, personIds.length, dim);
+    this.layout = layoutFor(this.rows, this.personIds.length, dim);
     this.memory = new WebAssembly.Memory({
       initial: Math.ceil(this.layout.total / pageBytes),
       maximum: Math.ceil(this.layout.total / pageBytes),
@@ -91,10 +93,9 @@ export class TrainingSnapshot {
 
   /** A snapshot of the parts training stored, in their order. */
   static fromParts(version: number, parts: readonly SnapshotPart[], pool: () => ScanPool = ScanPool.shared) {
-    const rows = parts.reduce((sum, part) => sum + part.scales.length, 0);
+    const rows = rowsOf(parts);
     const dimension = rows > 0 ? parts.reduce((sum, part) => sum + part.codes.length, 0) / rows : 0;
-    const personIds = parts.flatMap((part) => part.personIds);
-    return new TrainingSnapshot(version, dimension, personIds, parts, pool);
+    return new TrainingSnapshot(version, dimension, parts, pool);
   }
 
   /** Encodes rows in any order (persons in order of first appearance): for tests and benchmarks. */
@@ -105,8 +106,7 @@ export class TrainingSnapshot {
     matrix: Float32Array,
     pool: () => ScanPool = ScanPool.shared,
   ): TrainingSnapshot {
-    const parts = encodeRows(dimension, personIdOfRow, matrix);
-    return new TrainingSnapshot(version, dimension, parts[0]?.personIds ?? [], parts, pool);
+    return new TrainingSnapshot(version, dimension, encodeRows(dimension, personIdOfRow, matrix), pool);
   }
 
   /** Bytes this snapshot holds: its shared memory and the person ids. */
@@ -264,6 +264,10 @@ export class TrainingSnapshot {
     }
     return norms;
   }
+}
+
+function rowsOf(parts: readonly SnapshotPart[]): number {
+  return parts.reduce((sum, part) => sum + part.scales.length, 0);
 }
 
 function layoutFor(rows: number, persons: number, dim: number): Layout {
