@@ -1,7 +1,8 @@
 /**
  * Similarity of two L2-normalised face vectors (their dot product, in [-1, 1]) → confidence in [0, 1] that
  * they show the same person. A logistic curve fitted on the labelled development set's 666 pairs
- * (`npm run bench:accuracy`, docs/models.md); confidence 0.5 is the threshold with the best accuracy there.
+ * (`npm run bench:accuracy`, docs/models.md): centred so that confidence 0.5 is the threshold with the best
+ * accuracy there, its slope the maximum-likelihood fit with that centre.
  */
 import type { RecognitionModel } from './models';
 
@@ -12,10 +13,10 @@ export interface ConfidenceCurve {
 
 /** One curve per recognition model: each model's similarities spread differently. */
 export const ConfidenceCurves: Readonly<Record<RecognitionModel, ConfidenceCurve>> = {
-  recognition_01: { slope: 45.9528, intercept: -41.3231 },
-  recognition_02: { slope: 45.9951, intercept: -41.5307 },
-  recognition_03: { slope: 46.105, intercept: -41.794 },
-  recognition_04: { slope: 46.4115, intercept: -42.266 },
+  recognition_01: { slope: 105.3483, intercept: -95.7449 },
+  recognition_02: { slope: 114.3502, intercept: -105.2665 },
+  recognition_03: { slope: 111.2212, intercept: -102.706 },
+  recognition_04: { slope: 120.903, intercept: -112.4656 },
 };
 
 export function confidenceOf(similarity: number, model: RecognitionModel): number {
