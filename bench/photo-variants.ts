@@ -1,9 +1,10 @@
 /**
  * Harder copies of the labelled photos, made with sharp, for the detection and accuracy benchmarks: the face
  * shrunk to about 40 px on a grey 1024x768 canvas, blurred (gaussian sigma 3.5), rolled by 30 and 45 degrees;
- * and a distant face in a full-HD picture.
+ * a distant face in a full-HD picture; and scenes with their faces painted over, for false boxes.
  */
 import sharp from 'sharp';
+import type { FaceRectangle } from '#contracts';
 
 const grey = { r: 128, g: 128, b: 128 };
 
@@ -28,6 +29,32 @@ export async function distantInFullHd(photo: Buffer): Promise<Buffer> {
   const shrunk = await sharp(photo).resize(120, 120).toBuffer();
   return sharp({ create: { width: 1920, height: 1080, channels: 3, background: grey } })
     .composite([{ input: shrunk, left: 700, top: 400 }])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+/**
+ * The photo with every given face painted grey, its box widened by an eighth of its size on each side so that no
+ * eye or mouth is left: the hair, shoulders, hands and background that remain are a scene without a face.
+ */
+export async function facesErased(photo: Buffer, faces: FaceRectangle[]): Promise<Buffer> {
+  const { width = 0, height = 0 } = await sharp(photo).metadata();
+  const patches = faces.map((face) => {
+    const left = Math.max(0, Math.round(face.left - face.width / 8));
+    const top = Math.max(0, Math.round(face.top - face.height / 8));
+    const right = Math.min(width, Math.round(face.left + (face.width * 9) / 8));
+    const bottom = Math.min(height, Math.round(face.top + (face.height * 9) / 8));
+    const patch = { width: right - left, height: bottom - top, channels: 3 as const, background: grey };
+    return { input: { create: patch }, left, top };
+  });
+  return sharp(photo).composite(patches).jpeg({ quality: 92 }).toBuffer();
+}
+
+/** A picture filling the height of a grey full-HD canvas, as a camera frame would. */
+export async function inFullHd(photo: Buffer): Promise<Buffer> {
+  const enlarged = await sharp(photo).resize(1080, 1080, { fit: 'inside' }).toBuffer();
+  return sharp({ create: { width: 1920, height: 1080, channels: 3, background: grey } })
+    .composite([{ input: enlarged, gravity: 'centre' }])
     .jpeg({ quality: 92 })
     .toBuffer();
 }
