@@ -5,14 +5,15 @@
  * the similarity → confidence curve fitted on the pairs, and verification with one photo of each pair rolled
  * by 30 and by 45 degrees. Writes bench/results/accuracy.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DetectionModels, RecognitionModels, type DetectionModel, type RecognitionModel } from '#contracts';
 import { ExtractionPool } from '../apps/detector/src/extraction/extraction-pool';
 import { RecognitionModelSpecs } from '../apps/detector/src/models/model-registry';
-import { facesDir, repoRoot } from '../test/support/stack';
+import { facesDir } from '../test/support/stack';
 import { photoVariants } from './photo-variants';
+import { writeBenchResult } from './bench-results';
 
 /** The faces are found with this model (BENCH_DETECTION_MODEL, default detection_01). */
 const detectionModel = (process.env.BENCH_DETECTION_MODEL ?? 'detection_01') as DetectionModel;
@@ -250,17 +251,11 @@ async function main(): Promise<void> {
   } finally {
     await pool.close();
   }
-  const report = {
-    date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model, cores: availableParallelism() },
+  writeBenchResult(detectionModel === 'detection_01' ? 'accuracy.json' : `accuracy-${detectionModel}.json`, {
     dataset: 'shared/testdata/faces: 26 identities, 144 photos, 666 pairs (333 same)',
     detectionModel,
     models,
-  };
-  const out = path.join(repoRoot, 'bench', 'results');
-  mkdirSync(out, { recursive: true });
-  const file = detectionModel === 'detection_01' ? 'accuracy.json' : `accuracy-${detectionModel}.json`;
-  writeFileSync(path.join(out, file), `${JSON.stringify(report, null, 2)}\n`);
+  });
 }
 
 main().catch((error: Error) => {

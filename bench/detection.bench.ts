@@ -6,14 +6,15 @@
  * edge files with exactly the expected count, and the boxes found on pictures without a face: the edge files'
  * and the photos with their faces painted over. Writes bench/results/detection.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DetectionModels, type DetectionModel } from '#contracts';
 import { ExtractionPool } from '../apps/detector/src/extraction/extraction-pool';
 import { DetectionModelSpecs } from '../apps/detector/src/models/model-registry';
-import { facesDir, repoRoot } from '../test/support/stack';
+import { facesDir } from '../test/support/stack';
 import { distantInFullHd, facesErased, inFullHd, photoVariants } from './photo-variants';
+import { writeBenchResult } from './bench-results';
 
 interface EdgeFile {
   file: string;
@@ -133,24 +134,13 @@ async function main(): Promise<void> {
   } finally {
     await pool.close();
   }
-  const out = path.join(repoRoot, 'bench', 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    path.join(out, 'detection.json'),
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        machine: { cpu: cpus()[0]?.model, cores: availableParallelism() },
-        dataset:
-          'shared/testdata/faces: 144 labelled photos, each as small (40 px face on a grey canvas), blurred ' +
-          '(sigma 3.5), rolled 30 and 45 degrees, and with their faces painted over (as they are and in a full-HD ' +
-          'frame); the 84 LFW photos with a 48 px face in a full-HD picture; the edge files with a face count',
-        models,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeBenchResult('detection.json', {
+    dataset:
+      'shared/testdata/faces: 144 labelled photos, each as small (40 px face on a grey canvas), blurred ' +
+      '(sigma 3.5), rolled 30 and 45 degrees, and with their faces painted over (as they are and in a full-HD ' +
+      'frame); the 84 LFW photos with a 48 px face in a full-HD picture; the edge files with a face count',
+    models,
+  });
 }
 
 main().catch((error: Error) => {

@@ -3,12 +3,13 @@
  * detector → store → Postgres) at concurrency 1, 4 and 16 over 16 persons, against the bare in-process
  * pipeline with the same models and worker count. Writes bench/results/enrol.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { EnvelopeApi } from '../test/support/api';
-import { facesDir, repoRoot, Stack } from '../test/support/stack';
+import { facesDir, Stack } from '../test/support/stack';
 import { measurePipeline, type PipelineBenchmarkResult } from './pipeline';
+import { writeBenchResult } from './bench-results';
 
 const workers = Number(process.env.DETECTOR_WORKERS ?? availableParallelism());
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -136,9 +137,7 @@ async function main(): Promise<void> {
     throughputRatio: round2(saturated.imagesPerSecond / bareThroughput.imagesPerSecond),
     addedP50LatencyMs: latency.addedP50Ms,
   };
-  const report = {
-    date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: round(totalmem() / 2 ** 30) },
+  writeBenchResult('enrol.json', {
     workers,
     secondsPerRun: seconds,
     bare: { throughput: bareThroughput } satisfies Record<string, PipelineBenchmarkResult>,
@@ -146,10 +145,7 @@ async function main(): Promise<void> {
     addedLatency: latency,
     summary,
     targets: { throughputRatio: '>= 0.9', addedP50LatencyMs: '<= 15' },
-  };
-  const out = path.join(repoRoot, 'bench', 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'enrol.json'), `${JSON.stringify(report, null, 2)}\n`);
+  });
   console.log(
     `stack/bare throughput at concurrency ${saturated.concurrency}: ${summary.throughputRatio} ` +
       `(${saturated.imagesPerSecond} vs ${bareThroughput.imagesPerSecond} img/s); added p50 latency over ` +

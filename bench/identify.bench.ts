@@ -4,14 +4,13 @@
  * store, the snapshot's memory against the raw embedding bytes, and identify latency (p50/p99) through the
  * gateway. Sizes: BENCH_IDENTIFY_SIZES=10000,100000,1000000. Writes bench/results/identify.json.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
-import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { float32ToLittleEndian, type RpcClient } from '#messaging';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { EnvelopeApi } from '../test/support/api';
 import { connectRpc, syntheticEmbedding } from '../test/support/rpc';
-import { repoRoot, Stack, waitFor } from '../test/support/stack';
+import { Stack, waitFor } from '../test/support/stack';
+import { benchResultPath, writeBenchResult } from './bench-results';
 
 const sizes = (process.env.BENCH_IDENTIFY_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const dimension = 128;
@@ -225,37 +224,26 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
-  const out = path.join(repoRoot, 'bench', 'results');
-  mkdirSync(out, { recursive: true });
-  const file = path.join(out, 'identify.json');
+  const file = benchResultPath('identify.json');
   // A run of some sizes keeps the earlier figures of the others.
   const earlier: SizeResult[] = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as { results: SizeResult[] }).results
     : [];
   const merged = [...earlier.filter((r) => !sizes.includes(r.faces)), ...results].sort((a, b) => a.faces - b.faces);
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        machine: { cpu: cpus()[0]?.model, cores: availableParallelism() },
-        method:
-          'exact search (int8 SIMD scan on every core, then the candidates that can still rank re-scored to 1e-4), ' +
-          'one query face per request, default confidence threshold, through the gateway; recall against float32 ' +
-          'brute force with confidenceThreshold 0',
-        results: merged,
-        targets: {
-          trainSecondsAt1M: '<= 60',
-          identifyP50MsAt1M: '<= 20',
-          identifyP99MsAt1M: '<= 50',
-          memoryRatio: '<= 1.2',
-          recallAt10: '>= 0.99',
-        },
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeBenchResult('identify.json', {
+    method:
+      'exact search (int8 SIMD scan on every core, then the candidates that can still rank re-scored to 1e-4), ' +
+      'one query face per request, default confidence threshold, through the gateway; recall against float32 ' +
+      'brute force with confidenceThreshold 0',
+    results: merged,
+    targets: {
+      trainSecondsAt1M: '<= 60',
+      identifyP50MsAt1M: '<= 20',
+      identifyP99MsAt1M: '<= 50',
+      memoryRatio: '<= 1.2',
+      recallAt10: '>= 0.99',
+    },
+  });
 }
 
 main().catch((error: Error) => {
