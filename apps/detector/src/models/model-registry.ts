@@ -52,7 +52,8 @@ const faceApi = '@vladmandic/face-api';
 
 const ssd: DetectorSpec = { net: 'ssdMobilenetv1', sourcePackage: faceApi, inputSize: 512, minScore: 0.5, grid: 1 };
 
-// No box scored above 0.64 on the pictures without a face; faces score 0.6-0.95 (blurred ones lowest).
+// Faces score 0.6-0.95 (blurred ones lowest). No box scored above 0.64 on the edge pictures without a face; on
+// the dev photos with their faces painted over, one false box in 288 pictures, at 0.83 (npm run bench:detection).
 const blazeFace: DetectorSpec = {
   net: 'blazeFace',
   sourcePackage: '@vladmandic/human',
