@@ -12,7 +12,7 @@ import { DetectionModels, RecognitionModels, type DetectionModel, type Recogniti
 import { ExtractionPool } from '../apps/detector/src/extraction/extraction-pool';
 import { RecognitionModelSpecs } from '../apps/detector/src/models/model-registry';
 import { facesDir } from '../test/support/stack';
-import { photoVariants } from './photo-variants';
+import { photoVariants } from '../test/support/photo-variants';
 import { writeBenchResult } from './bench-results';
 
 /** The faces are found with this model (BENCH_DETECTION_MODEL, default detection_01). */

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import sharp from 'sharp';
 import { EnvelopeApi, face, manifest } from './support/api';
+import { distantInFullHd, photoVariants } from './support/photo-variants';
 import { Stack, waitFor } from './support/stack';
 
 let stack: Stack;
@@ -161,12 +161,9 @@ describe('detect, identify, verify', () => {
   });
 
   test('detection_02 and _03 find the blurred and rolled faces, _03 the distant ones, detection_01 misses; blur lowers quality; rolled faces identify', async () => {
-    const grey = { r: 128, g: 128, b: 128 };
     const probes = identities.map((identity) => face(photosOf(identity)[0]!));
-    const blurred = await Promise.all(probes.map((photo) => sharp(photo).blur(3.5).jpeg().toBuffer()));
-    const rolled = await Promise.all(
-      probes.map((photo) => sharp(photo).rotate(45, { background: grey }).jpeg().toBuffer()),
-    );
+    const blurred = await Promise.all(probes.map(photoVariants.blurred));
+    const rolled = await Promise.all(probes.map(photoVariants.rolled45));
     const found = async (model: string, images: Buffer[]) => {
       const replies = await Promise.all(
         images.map((image) => api.call<DetectedFace[]>('POST', `/detect?detectionModel=${model}`, image)),
@@ -184,11 +181,7 @@ describe('detect, identify, verify', () => {
       assert.ok(count(first!) < identities.length, `detection_01 found ${count(first!)}`);
     }
     // A distant face (about 50 px) in a full-HD picture: only detection_03's tiles find this one.
-    const shrunk = await sharp(face('kate_hudson_01.jpg')).resize(120, 120).toBuffer();
-    const distant = await sharp({ create: { width: 1920, height: 1080, channels: 3, background: grey } })
-      .composite([{ input: shrunk, left: 700, top: 400 }])
-      .jpeg()
-      .toBuffer();
+    const distant = await distantInFullHd(face('kate_hudson_01.jpg'));
     const [far01, far03] = await Promise.all([found('detection_01', [distant]), found('detection_03', [distant])]);
     assert.deepEqual([far01[0]!.length, far03[0]!.length], [0, 1]);
     // Blur lowers the quality (sharpness) of faces of this size to low; the originals are medium or high.

@@ -1,5 +1,5 @@
 /**
- * Harder copies of the labelled photos, made with sharp, for the detection and accuracy benchmarks: the face
+ * Harder copies of the labelled photos, made with sharp, for the benchmarks and e2e tests: the face
  * shrunk to about 40 px on a grey 1024x768 canvas, blurred (gaussian sigma 3.5), rolled by 30 and 45 degrees;
  * a distant face in a full-HD picture; and scenes with their faces painted over, for false boxes.
  */
@@ -14,10 +14,7 @@ export const photoVariants: Record<PhotoVariant, (photo: Buffer) => Promise<Buff
   // LFW photos are 250x250 with the face about 110 px wide: a tenth of 40/110 of the side gives a 40 px face.
   small: async (photo) => {
     const shrunk = await sharp(photo).resize(91, 91).toBuffer();
-    return sharp({ create: { width: 1024, height: 768, channels: 3, background: grey } })
-      .composite([{ input: shrunk, left: 467, top: 339 }])
-      .jpeg({ quality: 92 })
-      .toBuffer();
+    return onGreyCanvas(1024, 768, { input: shrunk, left: 467, top: 339 });
   },
   blurred: (photo) => sharp(photo).blur(3.5).jpeg({ quality: 92 }).toBuffer(),
   rolled30: (photo) => sharp(photo).rotate(30, { background: grey }).jpeg({ quality: 92 }).toBuffer(),
@@ -27,10 +24,7 @@ export const photoVariants: Record<PhotoVariant, (photo: Buffer) => Promise<Buff
 /** A 250x250 LFW photo shrunk to 120 px (its face to about 48 px) on a grey 1920x1080 canvas: a distant face. */
 export async function distantInFullHd(photo: Buffer): Promise<Buffer> {
   const shrunk = await sharp(photo).resize(120, 120).toBuffer();
-  return sharp({ create: { width: 1920, height: 1080, channels: 3, background: grey } })
-    .composite([{ input: shrunk, left: 700, top: 400 }])
-    .jpeg({ quality: 92 })
-    .toBuffer();
+  return onGreyCanvas(1920, 1080, { input: shrunk, left: 700, top: 400 });
 }
 
 /**
@@ -53,8 +47,13 @@ export async function facesErased(photo: Buffer, faces: FaceRectangle[]): Promis
 /** A picture filling the height of a grey full-HD canvas, as a camera frame would. */
 export async function inFullHd(photo: Buffer): Promise<Buffer> {
   const enlarged = await sharp(photo).resize(1080, 1080, { fit: 'inside' }).toBuffer();
-  return sharp({ create: { width: 1920, height: 1080, channels: 3, background: grey } })
-    .composite([{ input: enlarged, gravity: 'centre' }])
+  return onGreyCanvas(1920, 1080, { input: enlarged, gravity: 'centre' });
+}
+
+/** One layer on a plain grey canvas, as a JPEG like the other variants. */
+function onGreyCanvas(width: number, height: number, layer: sharp.OverlayOptions): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: grey } })
+    .composite([layer])
     .jpeg({ quality: 92 })
     .toBuffer();
 }
