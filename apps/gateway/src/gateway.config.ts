@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { BrokerConfig } from '#config';
+import { BrokerConfig, Secret } from '#config';
 
 export class GatewayConfig extends BrokerConfig {
   @IsInt()
@@ -12,6 +12,7 @@ export class GatewayConfig extends BrokerConfig {
   HOST: string = '127.0.0.1';
 
   /** Comma-separated `key` or `key:tenant` entries; a key without a tenant uses the tenant `default`. */
+  @Secret()
   @IsOptional()
   @IsString()
   API_KEYS?: string;
