@@ -1,5 +1,8 @@
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BrokerConfig, Secret } from '#config';
+
+const proxyPeer = '(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:/\\d{1,3})?)';
+const trustProxyPattern = new RegExp(`^(?:true|false|${proxyPeer}(?:\\s*,\\s*${proxyPeer})*)$`);
 
 export class GatewayConfig extends BrokerConfig {
   @IsInt()
@@ -10,6 +13,16 @@ export class GatewayConfig extends BrokerConfig {
   /** Interface to listen on. Without API_KEYS only a loopback address is allowed. */
   @IsString()
   HOST: string = '127.0.0.1';
+
+  /**
+   * Whether X-Forwarded-Proto and X-Forwarded-Host (used for absolute URLs such as operation-Location) are
+   * believed: `false`, `true` (from every peer) or the peers to believe, as comma-separated addresses, CIDR
+   * ranges or `loopback`, `linklocal`, `uniquelocal`.
+   */
+  @Matches(trustProxyPattern, {
+    message: 'must be false, true or comma-separated addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+  })
+  TRUST_PROXY: string = 'false';
 
   /** Comma-separated `key` or `key:tenant` entries; a key without a tenant uses the tenant `default`. */
   @Secret()
