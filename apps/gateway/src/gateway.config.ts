@@ -1,8 +1,36 @@
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { isIP } from 'node:net';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { BrokerConfig, Secret } from '#config';
 
-const proxyPeer = '(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:/\\d{1,3})?)';
-const trustProxyPattern = new RegExp(`^(?:true|false|${proxyPeer}(?:\\s*,\\s*${proxyPeer})*)$`);
+/** TRUST_PROXY: `true`, `false`, or peers as Express's `trust proxy` reads them (addresses, CIDR ranges, names). */
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxyValue implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (value === 'true' || value === 'false') return true;
+    return typeof value === 'string' && value.split(',').every((peer) => isProxyPeer(peer.trim()));
+  }
+
+  defaultMessage(): string {
+    return 'must be false, true or comma-separated addresses, CIDR ranges, loopback, linklocal or uniquelocal';
+  }
+}
+
+function isProxyPeer(peer: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(peer)) return true;
+  const [address = '', bits, ...rest] = peer.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export class GatewayConfig extends BrokerConfig {
   @IsInt()
@@ -19,9 +47,7 @@ export class GatewayConfig extends BrokerConfig {
    * believed: `false`, `true` (from every peer) or the peers to believe, as comma-separated addresses, CIDR
    * ranges or `loopback`, `linklocal`, `uniquelocal`.
    */
-  @Matches(trustProxyPattern, {
-    message: 'must be false, true or comma-separated addresses, CIDR ranges, loopback, linklocal or uniquelocal',
-  })
+  @Validate(TrustProxyValue)
   TRUST_PROXY: string = 'false';
 
   /** Comma-separated `key` or `key:tenant` entries; a key without a tenant uses the tenant `default`. */
