@@ -1,7 +1,7 @@
 /**
  * Input Postgres cannot hold, or that would break validation, is refused at the gateway in one step; the store
  * answers what retrying cannot fix at once; forwarded headers count only from a trusted proxy; an unreadable
- * reply fails its request without taking the gateway down.
+ * reply fails its request and the gateway keeps serving.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -214,7 +214,7 @@ test('X-Forwarded-Host and X-Forwarded-Proto count only from a peer TRUST_PROXY 
 });
 
 // Last: it stops the store, to answer the gateway's requests itself.
-test('a reply the gateway cannot read fails that request with INTERNAL_ERROR and the gateway lives on', async () => {
+test('a reply the gateway cannot read fails that request with INTERNAL_ERROR and the gateway keeps serving', async () => {
   for (const store of stack.running('store')) await stack.kill(store);
   const gateways = stack.running('gateway');
   const connection = await connect(stack.amqpUrl);

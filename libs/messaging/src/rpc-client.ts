@@ -153,8 +153,8 @@ export class RpcClient {
   }
 
   /**
-   * One reply. It runs inside amqplib's frame handling, where a throw would kill the process: a reply that
-   * cannot be read fails only its own request.
+   * One reply. It runs inside amqplib's frame handling, where a throw closes the reply channel and leaves every
+   * request in flight waiting for its timeout: a reply that cannot be read fails only its own request.
    */
   private receive(message: ConsumeMessage): void {
     const correlationId = String(message.properties.correlationId ?? '');
