@@ -23,11 +23,16 @@ after(async () => {
 test('a poison write is answered with WRITE_FAILED and the shard keeps serving', async () => {
   const api = new EnvelopeApi(stack.baseUrl);
   await api.createGroup('poison');
-  // A person id Postgres cannot parse: the handler faults on every delivery (the gateway never sends one).
-  const poison = rpc.send('faces.add', addFaceRequest('default', 'poison', 'not-a-uuid'));
+  // A face without its vector: the handler faults on every delivery (the gateway never sends one). Values the
+  // database refuses are not poison: they are answered at once (test/input-hygiene.e2e.ts).
+  const personId = await api.createPerson('poison', 'healthy');
+  const withoutVector = {
+    ...addFaceRequest('default', 'poison', personId),
+    embedding: null as unknown as Float32Array,
+  };
+  const poison = rpc.send('faces.add', withoutVector);
   await assert.rejects(poison, (error: unknown) => error instanceof VisageError && error.key === 'WRITE_FAILED');
 
-  const personId = await api.createPerson('poison', 'healthy');
   const healthy = await rpc.send('faces.add', addFaceRequest('default', 'poison', personId));
   assert.match(healthy.persistedFaceId, /^[0-9a-f-]{36}$/);
 });

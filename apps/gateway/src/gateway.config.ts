@@ -1,5 +1,36 @@
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { BrokerConfig } from '#config';
+import { isIP } from 'node:net';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { BrokerConfig, Secret } from '#config';
+
+/** TRUST_PROXY: `true`, `false`, or peers as Express's `trust proxy` reads them (addresses, CIDR ranges, names). */
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxyValue implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (value === 'true' || value === 'false') return true;
+    return typeof value === 'string' && value.split(',').every((peer) => isProxyPeer(peer.trim()));
+  }
+
+  defaultMessage(): string {
+    return 'must be false, true or comma-separated addresses, CIDR ranges, loopback, linklocal or uniquelocal';
+  }
+}
+
+function isProxyPeer(peer: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(peer)) return true;
+  const [address = '', bits, ...rest] = peer.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export class GatewayConfig extends BrokerConfig {
   @IsInt()
@@ -11,7 +42,16 @@ export class GatewayConfig extends BrokerConfig {
   @IsString()
   HOST: string = '127.0.0.1';
 
+  /**
+   * Whether X-Forwarded-Proto and X-Forwarded-Host (used for absolute URLs such as operation-Location) are
+   * believed: `false`, `true` (from every peer) or the peers to believe, as comma-separated addresses, CIDR
+   * ranges or `loopback`, `linklocal`, `uniquelocal`.
+   */
+  @Validate(TrustProxyValue)
+  TRUST_PROXY: string = 'false';
+
   /** Comma-separated `key` or `key:tenant` entries; a key without a tenant uses the tenant `default`. */
+  @Secret()
   @IsOptional()
   @IsString()
   API_KEYS?: string;

@@ -9,6 +9,7 @@ import { AzureFacesController } from './azure/azure-faces.controller';
 import { AzureGroupsController } from './azure/azure-groups.controller';
 import { AzurePersonsController } from './azure/azure-persons.controller';
 import { DialectErrorFilter } from './common/dialect-error.filter';
+import { InputRulesInterceptor } from './common/input-rules.interceptor';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { ServerTimingInterceptor } from './common/server-timing.interceptor';
 import { createValidationPipe } from './common/validation';
@@ -78,6 +79,8 @@ export class GatewayModule implements NestModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },
+        // Interceptors run after the guards (a caller without a key hears 401 first) and before the pipes.
+        { provide: APP_INTERCEPTOR, useClass: InputRulesInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ServerTimingInterceptor },
       ],
     };

@@ -12,6 +12,7 @@ import { loadConfig } from '#config';
 import { RpcClient } from '#messaging';
 import { nestLogLevels } from '#observability';
 import { ApiKeys } from './auth/api-keys';
+import { trustProxySetting } from './common/absolute-url';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -39,6 +40,7 @@ async function bootstrap(): Promise<void> {
     // One byte over the limit is enough to know an image is too big; the parser stops reading there.
     app.useBodyParser('raw', { type: 'application/octet-stream', limit: Limits.imageMaxBytes });
     app.set('x-powered-by', false);
+    app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
     app.enableShutdownHooks();
     await app.listen(config.PORT, config.HOST);
     logger.log(`Gateway listening on http://${config.HOST}:${config.PORT}`);

@@ -16,6 +16,7 @@ import {
 } from '#messaging';
 import { boundPort, gaugeFromState, nestLogLevels, startOpsServer } from '#observability';
 import { openDatabase } from './database/data-source';
+import { classifyDatabaseFault } from './database/database-fault.classifier';
 import { pruneAppliedWrites } from './idempotency/applied-writes';
 import { StoreConfig } from './store.config';
 import { recentlyServedShards } from './status/shard-ownership';
@@ -31,6 +32,7 @@ async function bootstrap(): Promise<void> {
       url: config.AMQP_URL,
       name: 'visage-store',
       failpoint: config.VISAGE_FAILPOINT,
+      classifyFault: classifyDatabaseFault,
       prepare: async (channel) => {
         await declareTopology(channel, config.SHARD_COUNT);
         await verifyShardBindings(config.RABBITMQ_MANAGEMENT_URL, vhostOf(config.AMQP_URL), config.SHARD_COUNT);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { BrokerConfig } from './common-config';
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, loadConfig, Secret } from './load-config';
 
 class ExampleConfig extends BrokerConfig {
   @IsInt()
@@ -23,5 +23,37 @@ test('a bad value stops the start with a message naming the variable', () => {
     () => loadConfig(ExampleConfig, { WORKERS: '70', AMQP_URL: 'http://x' }),
     (error: unknown) =>
       error instanceof ConfigError && /WORKERS="70"/.test(error.message) && /AMQP_URL/.test(error.message),
+  );
+});
+
+class SecretsConfig extends BrokerConfig {
+  @Secret()
+  @Matches(/^[a-z]{16,}$/, { message: 'must be 16 or more lower-case letters' })
+  API_TOKENS: string = 'abcdefghijklmnopqrstuvwxyz';
+
+  @Matches(/^postgres:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/visage';
+}
+
+test('a configuration error never shows a password or a secret value', () => {
+  const env = {
+    AMQP_URL: 'http://visage:amqp-Pa55word@broker:5672/visage',
+    RABBITMQ_MANAGEMENT_URL: 'ftp://admin:mgmt-Pa55word@broker:15672',
+    DATABASE_URL: 'postgresql//visage:db-Pa55word@db:5432/visage',
+    API_TOKENS: 'secret-key-one-0123456789,secret-key-two-0123456789',
+  };
+  assert.throws(
+    () => loadConfig(SecretsConfig, env),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      for (const name of Object.keys(env)) assert.match(error.message, new RegExp(`${name}=`));
+      for (const secret of ['amqp-Pa55word', 'mgmt-Pa55word', 'db-Pa55word', 'secret-key-one', 'secret-key-two']) {
+        assert.doesNotMatch(error.message, new RegExp(secret));
+      }
+      // What is left still tells which value is wrong.
+      assert.match(error.message, /AMQP_URL="http:\/\/visage:\*\*\*@broker:5672\/visage"/);
+      assert.match(error.message, /API_TOKENS=\(hidden\)/);
+      return true;
+    },
   );
 });

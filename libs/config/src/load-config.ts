@@ -6,6 +6,13 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
+const secretKey = Symbol('visage:config-secret');
+
+/** Marks a variable whose value is never printed, not even in a configuration error. */
+export function Secret(): PropertyDecorator {
+  return (target, property) => Reflect.defineMetadata(secretKey, true, target, property);
+}
+
 export class ConfigError extends Error {
   constructor(problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -24,11 +31,17 @@ export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.Pr
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(
-      errors.map(
-        (e) =>
-          `${e.property}=${JSON.stringify(raw[e.property] ?? defaults[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-      ),
+      errors.map((e) => {
+        const value = raw[e.property] ?? defaults[e.property];
+        const shown = Reflect.getMetadata(secretKey, config, e.property) ? '(hidden)' : printable(value);
+        return `${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+      }),
     );
   }
   return config;
+}
+
+/** A value as a configuration error shows it: JSON, with the password of any URL in it replaced. */
+export function printable(value: unknown): string {
+  return JSON.stringify(value ?? null).replace(/(\/\/[^/?#@\s"]*?:)[^\s"]*@/g, '$1***@');
 }

@@ -152,7 +152,8 @@ export class VisageError extends Error {
   }
 
   static fromWire(wire: WireError): VisageError {
-    const key: ErrorKey = wire.key in ErrorCatalogue ? wire.key : 'INTERNAL_ERROR';
+    // Own keys only: `in` would also take inherited names such as `constructor` for catalogue entries.
+    const key: ErrorKey = Object.hasOwn(ErrorCatalogue, wire.key) ? wire.key : 'INTERNAL_ERROR';
     return new VisageError(key, wire.message);
   }
 }

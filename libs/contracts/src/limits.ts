@@ -16,6 +16,8 @@ export const Limits = {
   faceMaxPixels: 4096,
   /** Above this many pixels (1920x1080) the minimum face grows in proportion to the longer side. */
   faceMinReferencePixels: { width: 1920, height: 1080 },
+  /** Objects and arrays nested in a JSON body or query; the API's own bodies use two levels. */
+  jsonMaxDepth: 32,
 } as const;
 
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -35,6 +35,11 @@ export interface AmqpTransportOptions {
   /** Runs on a fresh channel after each (re)connect, before consuming: declare and verify the topology. */
   prepare?: (channel: Channel) => Promise<void>;
   /**
+   * Names the handler faults that retrying cannot fix (a value the database refuses, say): the catalogue error
+   * it returns is answered at once and the message acked, never requeued or dead-lettered. Undefined: a fault.
+   */
+  classifyFault?: (error: unknown) => VisageError | undefined;
+  /**
    * Test-only fault injection: `crash-before-ack:<pattern>` exits the process after a handler of that pattern
    * succeeded (its transaction committed), before the reply and the ack.
    */
@@ -214,6 +219,13 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       return;
     }
     const reason = error instanceof Error ? error.message : String(error);
+    const final = this.options.classifyFault?.(error);
+    if (final) {
+      this.logger.warn(`Handler refused a request on ${spec.queue} (${final.key}): ${reason}`);
+      reply({ ok: false, error: final.toWire() });
+      ack();
+      return;
+    }
     if (spec.onFault === 'final') {
       this.logger.error(`Handler fault on ${spec.queue}: ${reason}`);
       reply({ ok: false, error: { key: 'INTERNAL_ERROR', message: 'Internal error.' } satisfies WireError });

@@ -145,15 +145,34 @@ export class RpcClient {
     await channel.consume(
       directReplyTo,
       (message) => {
-        if (!message) return;
-        const frame = decodeFrame<ReplyFrame>(message.content);
-        const correlationId = message.properties.correlationId as string;
-        if (frame.ok) this.settle(correlationId, { data: frame.data, handled: frame.handled });
-        else this.settle(correlationId, undefined, frame.error);
+        if (message) this.receive(message);
       },
       { noAck: true },
     );
     this.channel = channel;
+  }
+
+  /**
+   * One reply. It runs inside amqplib's frame handling, where a throw closes the reply channel and leaves every
+   * request in flight waiting for its timeout: a reply that cannot be read fails only its own request.
+   */
+  private receive(message: ConsumeMessage): void {
+    const correlationId = String(message.properties.correlationId ?? '');
+    let frame: ReplyFrame | undefined;
+    try {
+      frame = decodeFrame<ReplyFrame>(message.content);
+    } catch {
+      frame = undefined;
+    }
+    if (frame?.ok === true) this.settle(correlationId, { data: frame.data, handled: frame.handled });
+    else if (frame?.ok === false && typeof frame.error?.message === 'string') {
+      this.settle(correlationId, undefined, frame.error);
+    } else {
+      this.settle(correlationId, undefined, {
+        key: 'INTERNAL_ERROR',
+        message: 'The reply to this request could not be read.',
+      });
+    }
   }
 
   /** Replies to requests sent before a broker disconnect can never arrive (direct reply-to is at most once). */

@@ -1,5 +1,6 @@
 /** Input checks shared by both dialects: ids in paths, and DTO validation that fails with catalogue errors. */
 import { Param, ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { isUuid, Limits, VisageError, type ErrorKey } from '#contracts';
 
 /** Azure answers a malformed id with "not found" (404), except where the id is being created. */
@@ -28,6 +29,15 @@ export const PersistedFaceIdPipe = new UuidPipe('PERSISTED_FACE_NOT_FOUND');
 export const GroupIdParam = (onInvalid?: ErrorKey): ParameterDecorator => Param('groupId', new GroupIdPipe(onInvalid));
 export const PersonIdParam = (): ParameterDecorator => Param('personId', PersonIdPipe);
 export const PersistedFaceIdParam = (): ParameterDecorator => Param('persistedFaceId', PersistedFaceIdPipe);
+
+/** The condition of `IsOmittable`, by which the API description knows the field is optional. */
+export const sentUnlessOmitted = (_object: object, value: unknown): boolean => value !== undefined;
+
+/**
+ * The field may be left out, but when sent it must be valid: unlike `IsOptional`, `null` is refused (a name
+ * cannot be "nothing"). `IsOptional` stays only on `userData`, where null means "no user data".
+ */
+export const IsOmittable = (): PropertyDecorator => ValidateIf(sentUnlessOmitted);
 
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsOmittable } from '../common/validation';
 import { Limits, RecognitionModels, type RecognitionModel } from '#contracts';
 
 /** Query booleans arrive as true/false in any case. */
@@ -16,13 +17,13 @@ export class CreateGroupBody {
   @MaxLength(Limits.groupUserDataMaxLength)
   userData?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(RecognitionModels)
   recognitionModel?: RecognitionModel;
 }
 
 export class UpdateGroupBody {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, Limits.nameMaxLength)
   name?: string;

@@ -1,15 +1,5 @@
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsOmittable } from '../common/validation';
 
 export class IdentifyBody {
   @IsArray()
@@ -18,22 +8,22 @@ export class IdentifyBody {
   @IsUUID('all', { each: true })
   faceIds!: string[];
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   largePersonGroupId?: string;
 
   /** The non-large PersonGroup family is not served; named so the error can say so. */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   personGroupId?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(100)
   maxNumOfCandidatesReturned?: number;
 
-  @IsOptional()
+  @IsOmittable()
   @IsNumber()
   @Min(0)
   @Max(1)

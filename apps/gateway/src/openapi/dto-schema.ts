@@ -3,6 +3,7 @@
  * states exactly the rules the gateway enforces. A decorator this file does not know fails loudly.
  */
 import { getMetadataStorage } from 'class-validator';
+import { sentUnlessOmitted } from '../common/validation';
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 
@@ -36,13 +37,17 @@ export function dtoSchema(dto: abstract new () => unknown): DtoSchema {
   const properties: Record<string, Schema> = {};
   const optional = new Set<string>();
   for (const rule of metadata) {
-    if (rule.name === 'isOptional') optional.add(rule.propertyName);
+    if (rule.name === 'isOptional' || isOmittable(rule)) optional.add(rule.propertyName);
     else properties[rule.propertyName] = merge(properties[rule.propertyName] ?? {}, schemaOf(dto, rule));
   }
   return {
     properties: Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, ordered(schema)])),
     required: Object.keys(properties).filter((name) => !optional.has(name)),
   };
+}
+
+function isOmittable(rule: ValidationMetadata): boolean {
+  return rule.type === 'conditionalValidation' && rule.constraints?.[0] === sentUnlessOmitted;
 }
 
 function schemaOf(dto: { name: string }, rule: ValidationMetadata): Schema {

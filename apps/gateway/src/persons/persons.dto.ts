@@ -1,4 +1,5 @@
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsOmittable } from '../common/validation';
 import { Limits } from '#contracts';
 
 export class CreatePersonBody {
@@ -13,7 +14,7 @@ export class CreatePersonBody {
 }
 
 export class UpdatePersonBody {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, Limits.nameMaxLength)
   name?: string;

@@ -1,28 +1,29 @@
-import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsString, IsUUID } from 'class-validator';
+import { IsOmittable } from '../common/validation';
 
 /** Face to face ({faceId1, faceId2}) or face to person ({faceId, largePersonGroupId, personId}). */
 export class VerifyBody {
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   faceId1?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   faceId2?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   faceId?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   largePersonGroupId?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   personGroupId?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   personId?: string;
 }
