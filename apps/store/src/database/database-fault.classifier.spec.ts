@@ -8,14 +8,14 @@ function queryFailed(code: string): QueryFailedError {
 }
 
 test('data exceptions and integrity violations are refused at once as VALIDATION_ERROR', () => {
-  for (const code of ['22021', '22P02', '22003', '23502', '23503', '23505']) {
+  for (const code of ['22021', '22P02', '22003', '23502', '23514']) {
     assert.equal(classifyDatabaseFault(queryFailed(code))?.key, 'VALIDATION_ERROR', code);
   }
   assert.equal(classifyDatabaseFault(Object.assign(new Error('raw pg'), { code: '22021' }))?.key, 'VALIDATION_ERROR');
 });
 
-test('what a retry may fix stays a fault', () => {
-  for (const code of ['40001', '40P01', '57P01', '08006', '53300']) {
+test('what a retry may fix stays a fault, races on unique keys and references included', () => {
+  for (const code of ['40001', '40P01', '57P01', '08006', '53300', '23505', '23503']) {
     assert.equal(classifyDatabaseFault(queryFailed(code)), undefined, code);
   }
   assert.equal(classifyDatabaseFault(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })), undefined);
