@@ -7,13 +7,11 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type DetectorStatus, type ExtractReply, type ExtractRequest, VisageError } from '#contracts';
-import type { BackendPreference } from '../backend';
 import type { ExtractionJob, ExtractionOutcome, WorkerReady, WorkerSettings } from './extraction-protocol';
 
-export interface ExtractionPoolOptions {
+export interface ExtractionPoolOptions extends WorkerSettings {
   /** Worker threads, each with its own backend and models. Default: one per available core. */
   workers?: number;
-  backend: BackendPreference;
 }
 
 export interface ExtractOptions {
@@ -50,8 +48,9 @@ export class ExtractionPool {
 
   /** Resolves once every worker has loaded its models; rejects (and stops the others) if one cannot. */
   static async start(options: ExtractionPoolOptions): Promise<ExtractionPool> {
-    const pool = new ExtractionPool({ backend: options.backend });
-    const count = options.workers ?? availableParallelism();
+    const { workers, ...settings } = options;
+    const pool = new ExtractionPool(settings);
+    const count = workers ?? availableParallelism();
     const started = await Promise.allSettled(Array.from({ length: count }, () => pool.addWorker()));
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) {
