@@ -2,8 +2,8 @@
  * The RabbitMQ topology, declared identically by every service. Person-level writes go through a
  * consistent-hash exchange keyed by personId into a fixed number of shard queues; each shard is a quorum queue
  * with a single active consumer, so one person's writes are applied one at a time while shards run in parallel.
- * The detector queue's length bound is a policy, not a queue argument: a policy can change on a running broker,
- * while a queue redeclared with other arguments is refused (PRECONDITION_FAILED).
+ * The detector queue's length bound is a policy, which the store sets, not a queue argument: a policy can change
+ * on a running broker, while a queue redeclared with other arguments is refused (PRECONDITION_FAILED).
  */
 import type { Channel } from 'amqplib';
 import { managementRequest } from './management-api';
