@@ -9,6 +9,15 @@ export class DetectorConfig extends BrokerConfig {
   @Max(64)
   DETECTOR_WORKERS: number = availableParallelism();
 
+  /**
+   * Memory (MiB) one worker may spend decoding one image, judged from the image header before decoding: it
+   * bounds what small files that declare huge pictures (1-bit BMP, one-colour GIF) expand to.
+   */
+  @IsInt()
+  @Min(16)
+  @Max(4096)
+  DETECTOR_DECODE_MEMORY_MB: number = 128;
+
   /** `auto` picks native TensorFlow when it loads, else WASM (SIMD), else cpu. */
   @IsIn(['auto', 'wasm', 'cpu'])
   TF_BACKEND: 'auto' | 'wasm' | 'cpu' = 'auto';

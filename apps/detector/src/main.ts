@@ -17,7 +17,11 @@ async function bootstrap(): Promise<void> {
   try {
     const config = loadConfig(DetectorConfig);
     logger.setLogLevels(nestLogLevels(config.LOG_LEVEL));
-    const pool = await ExtractionPool.start({ workers: config.DETECTOR_WORKERS, backend: config.TF_BACKEND });
+    const pool = await ExtractionPool.start({
+      workers: config.DETECTOR_WORKERS,
+      backend: config.TF_BACKEND,
+      decodeMemoryBudgetBytes: config.DETECTOR_DECODE_MEMORY_MB * 2 ** 20,
+    });
     const status = pool.status();
     logger.log(
       `Models loaded on backend '${status.backend}' in ${status.workers} workers: ${status.models.join(', ')}`,

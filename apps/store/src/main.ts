@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig, vhostOf } from '#config';
 import {
   AmqpTransport,
+  applyTopologyPolicies,
   declareTopology,
   PassRpcErrorsThrough,
   Queues,
@@ -34,8 +35,10 @@ async function bootstrap(): Promise<void> {
       failpoint: config.VISAGE_FAILPOINT,
       classifyFault: classifyDatabaseFault,
       prepare: async (channel) => {
+        const vhost = vhostOf(config.AMQP_URL);
         await declareTopology(channel, config.SHARD_COUNT);
-        await verifyShardBindings(config.RABBITMQ_MANAGEMENT_URL, vhostOf(config.AMQP_URL), config.SHARD_COUNT);
+        await verifyShardBindings(config.RABBITMQ_MANAGEMENT_URL, vhost, config.SHARD_COUNT);
+        await applyTopologyPolicies(config.RABBITMQ_MANAGEMENT_URL, vhost, config.DETECTOR_QUEUE_MAX_LENGTH);
       },
       consumers: [
         { queue: Queues.store, prefetch: config.STORE_PREFETCH, onFault: 'retry' },

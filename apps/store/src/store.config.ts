@@ -23,6 +23,15 @@ export class StoreConfig extends BrokerConfig {
   @Max(600_000)
   TRAINING_LEASE_MS: number = 30_000;
 
+  /**
+   * Images that may wait in the detector queue (beyond those the detectors already hold); past it callers get
+   * 503 DETECTOR_BUSY at once. The store sets it as a broker policy, since it already manages the topology.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  DETECTOR_QUEUE_MAX_LENGTH: number = 64;
+
   /** Port of /health, /ready and /metrics; 0 picks a free one (logged). */
   @IsInt()
   @Min(0)

@@ -121,6 +121,13 @@ export const ErrorCatalogue = {
     'A backing service is unavailable. Retry later.',
     true,
   ),
+  DETECTOR_BUSY: entry(
+    'DETECTOR_BUSY',
+    'ServiceUnavailable',
+    503,
+    'Every face detector is busy and the queue of waiting images is full. Retry after the Retry-After seconds.',
+    true,
+  ),
   TIMEOUT: entry('TIMEOUT', 'OperationTimeout', 504, 'The operation did not finish in time. Retry later.', true),
   WRITE_FAILED: entry(
     'WRITE_FAILED',

@@ -50,6 +50,8 @@ export interface MessageContext {
   requestId: string;
   queue: string;
   redelivered: boolean;
+  /** Epoch ms after which the caller no longer waits for the reply, when the publisher set one. */
+  deadline?: number;
 }
 
 export interface QueueActivity {
@@ -176,6 +178,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
         requestId,
         queue: spec.queue,
         redelivered: message.fields.redelivered,
+        deadline: Number(headers[Headers.deadline]) || undefined,
       };
       const result$ = this.transformToObservable(await handler(decodeFrame(message.content), context));
       const data = await lastValueFrom(result$ as Observable<unknown>, { defaultValue: null });

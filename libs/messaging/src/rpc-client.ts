@@ -1,11 +1,13 @@
 /**
  * Request/reply over RabbitMQ with direct reply-to. Every request has a correlation id and a deadline; the
- * caller gets a catalogue error (TIMEOUT, SERVICE_UNAVAILABLE) instead of a hang. Writes are persistent and
- * confirmed by the broker; detector work expires with its deadline because nobody waits for it afterwards.
+ * caller gets a catalogue error (TIMEOUT, SERVICE_UNAVAILABLE, DETECTOR_BUSY) instead of a hang. Every publish is
+ * confirmed by the broker; writes are persistent; detector work expires with its deadline because nobody waits
+ * for it afterwards, and is refused at once (nacked) when the detector queue is at its length bound.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import {
+  ErrorCatalogue,
   PatternDestinations,
   VisageError,
   type Pattern,
@@ -45,6 +47,7 @@ export interface SendOptions {
 export class RpcClient {
   private channel: ConfirmChannel | undefined;
   private readonly pending = new Map<string, Pending>();
+  private readonly closedChannels = new WeakSet<ConfirmChannel>();
 
   private connection: RecoveringChannelModel | undefined;
 
@@ -121,10 +124,14 @@ export class RpcClient {
         );
       });
     } catch {
-      this.settle(correlationId, undefined, {
-        key: 'SERVICE_UNAVAILABLE',
-        message: 'The message broker did not accept the request. Retry later.',
-      });
+      const nacked = !this.closedChannels.has(channel);
+      this.settle(
+        correlationId,
+        undefined,
+        nacked && destination === 'detector'
+          ? { key: 'DETECTOR_BUSY', message: ErrorCatalogue.DETECTOR_BUSY.message }
+          : { key: 'SERVICE_UNAVAILABLE', message: 'The message broker did not accept the request. Retry later.' },
+      );
     }
     return reply;
   }
@@ -135,6 +142,9 @@ export class RpcClient {
   }
 
   private async attach(channel: ConfirmChannel): Promise<void> {
+    // Runs before amqplib fails the unconfirmed publishes of a closing channel, so a publish that fails on a
+    // channel not marked here was refused by the broker (a nack: the detector queue is full).
+    channel.prependListener('close', () => this.closedChannels.add(channel));
     channel.on('error', () => undefined);
     channel.on('return', (message: ConsumeMessage) => {
       this.settle(message.properties.correlationId as string, undefined, {

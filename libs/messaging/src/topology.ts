@@ -2,8 +2,11 @@
  * The RabbitMQ topology, declared identically by every service. Person-level writes go through a
  * consistent-hash exchange keyed by personId into a fixed number of shard queues; each shard is a quorum queue
  * with a single active consumer, so one person's writes are applied one at a time while shards run in parallel.
+ * The detector queue's length bound is a policy, which the store sets, not a queue argument: a policy can change
+ * on a running broker, while a queue redeclared with other arguments is refused (PRECONDITION_FAILED).
  */
 import type { Channel } from 'amqplib';
+import { managementRequest } from './management-api';
 
 export const Exchanges = {
   shards: 'visage.shards',
@@ -36,14 +39,46 @@ const quorumWithDeadLetter = {
   'x-dead-letter-exchange': Exchanges.deadLetter,
 };
 
+export interface TopologyPolicy {
+  name: string;
+  pattern: string;
+  'apply-to': 'queues';
+  priority: number;
+  definition: Record<string, unknown>;
+}
+
 export interface TopologyDescription {
   exchanges: { name: string; type: string; durable: boolean }[];
   queues: { name: string; arguments: Record<string, unknown> }[];
   bindings: { exchange: string; queue: string; routingKey: string }[];
+  policies: TopologyPolicy[];
 }
 
-/** The topology as data: declared by `declareTopology` and snapshotted in a committed file. */
-export function describeTopology(shardCount: number): TopologyDescription {
+/**
+ * Past `maxLength` waiting images the broker refuses the publish (a nack the caller turns into DETECTOR_BUSY at
+ * once) rather than queueing work that would only expire. RabbitMQ applies one policy per queue, the one of
+ * highest priority: this one outranks the usual catch-all policies of priority 0.
+ */
+function detectorQueuePolicy(maxLength: number): TopologyPolicy {
+  return {
+    name: 'visage.detector.bound',
+    pattern: `^${Queues.detector.replace(/\./g, '\\.')}$`,
+    'apply-to': 'queues',
+    priority: 10,
+    definition: { 'max-length': maxLength, overflow: 'reject-publish' },
+  };
+}
+
+/** The topology as data: declared by `declareTopology` and `applyTopologyPolicies`, snapshotted in a committed file. */
+export function describeTopology(shardCount: number, detectorQueueMaxLength: number): TopologyDescription {
+  return { ...describeDeclarations(shardCount), policies: describePolicies(detectorQueueMaxLength) };
+}
+
+function describePolicies(detectorQueueMaxLength: number): TopologyPolicy[] {
+  return [detectorQueuePolicy(detectorQueueMaxLength)];
+}
+
+function describeDeclarations(shardCount: number): Omit<TopologyDescription, 'policies'> {
   const shards = shardQueueNames(shardCount);
   return {
     exchanges: [
@@ -68,7 +103,7 @@ export function describeTopology(shardCount: number): TopologyDescription {
 }
 
 export async function declareTopology(channel: Channel, shardCount: number): Promise<void> {
-  const topology = describeTopology(shardCount);
+  const topology = describeDeclarations(shardCount);
   for (const exchange of topology.exchanges) {
     await channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable });
   }
@@ -78,5 +113,20 @@ export async function declareTopology(channel: Channel, shardCount: number): Pro
   // In list order: shard bindings are listed in ascending queue name, which fixes the person → shard ring.
   for (const binding of topology.bindings) {
     await channel.bindQueue(binding.queue, binding.exchange, binding.routingKey);
+  }
+}
+
+/** Sets the policies through the management API (AMQP cannot); setting an unchanged policy changes nothing. */
+export async function applyTopologyPolicies(
+  managementUrl: string,
+  vhost: string,
+  detectorQueueMaxLength: number,
+): Promise<void> {
+  for (const { name, ...policy } of describePolicies(detectorQueueMaxLength)) {
+    const path = `api/policies/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`;
+    await managementRequest(managementUrl, path, `set the policy ${name} (the user needs the policymaker tag)`, {
+      method: 'PUT',
+      body: policy,
+    });
   }
 }

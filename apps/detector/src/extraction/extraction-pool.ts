@@ -7,13 +7,16 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type DetectorStatus, type ExtractReply, type ExtractRequest, VisageError } from '#contracts';
-import type { BackendPreference } from '../backend';
 import type { ExtractionJob, ExtractionOutcome, WorkerReady, WorkerSettings } from './extraction-protocol';
 
-export interface ExtractionPoolOptions {
+export interface ExtractionPoolOptions extends WorkerSettings {
   /** Worker threads, each with its own backend and models. Default: one per available core. */
   workers?: number;
-  backend: BackendPreference;
+}
+
+export interface ExtractOptions {
+  /** Epoch ms after which nobody waits for the reply (the caller's RPC deadline). */
+  deadline?: number;
 }
 
 interface PendingJob {
@@ -21,6 +24,7 @@ interface PendingJob {
   transfer: ArrayBuffer[];
   resolve: (reply: ExtractReply) => void;
   reject: (error: VisageError) => void;
+  deadlineTimer?: NodeJS.Timeout;
 }
 
 interface WorkerSlot {
@@ -30,6 +34,7 @@ interface WorkerSlot {
 
 const workerFile = path.join(__dirname, 'extraction-worker.js');
 const respawnDelayMs = 1000;
+const longestTimerDelayMs = 2 ** 31 - 1;
 
 export class ExtractionPool {
   private readonly slots = new Set<WorkerSlot>();
@@ -43,8 +48,9 @@ export class ExtractionPool {
 
   /** Resolves once every worker has loaded its models; rejects (and stops the others) if one cannot. */
   static async start(options: ExtractionPoolOptions): Promise<ExtractionPool> {
-    const pool = new ExtractionPool({ backend: options.backend });
-    const count = options.workers ?? availableParallelism();
+    const { workers, ...settings } = options;
+    const pool = new ExtractionPool(settings);
+    const count = workers ?? availableParallelism();
     const started = await Promise.allSettled(Array.from({ length: count }, () => pool.addWorker()));
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) {
@@ -57,15 +63,27 @@ export class ExtractionPool {
   /**
    * Queues the request until a worker is free. Takes ownership of `request.image`: when the Buffer owns its
    * whole memory, that memory moves to the worker thread and the caller's Buffer becomes empty.
+   * Past `deadline` the job fails with TIMEOUT: a queued job never runs, a running one loses its worker thread
+   * (terminated and replaced), so abandoned work does not hold a core.
    */
-  extract(request: ExtractRequest): Promise<ExtractReply> {
+  extract(request: ExtractRequest, options: ExtractOptions = {}): Promise<ExtractReply> {
     if (this.closing) {
       return Promise.reject(new VisageError('SERVICE_UNAVAILABLE', 'The face detector is shutting down.'));
+    }
+    const { deadline } = options;
+    if (deadline !== undefined && deadline <= Date.now()) {
+      return Promise.reject(pastDeadline());
     }
     const image = ownedBytes(request.image);
     const job: ExtractionJob = { id: this.nextJobId++, request: { ...request, image } };
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, transfer: [image.buffer as ArrayBuffer], resolve, reject });
+      const pending: PendingJob = { job, transfer: [image.buffer as ArrayBuffer], resolve, reject };
+      // Past the longest timer delay Node supports, a deadline would fire at once; none is that far anyway.
+      if (deadline !== undefined && deadline - Date.now() <= longestTimerDelayMs) {
+        pending.deadlineTimer = setTimeout(() => this.expire(pending), deadline - Date.now());
+        pending.deadlineTimer.unref();
+      }
+      this.queue.push(pending);
       this.dispatch();
     });
   }
@@ -145,6 +163,7 @@ export class ExtractionPool {
     const pending = slot.busyWith;
     slot.busyWith = undefined;
     if (pending) {
+      clearTimeout(pending.deadlineTimer);
       if (outcome.type === 'done') {
         pending.resolve(outcome.reply);
       } else {
@@ -152,6 +171,29 @@ export class ExtractionPool {
       }
     }
     this.dispatch();
+  }
+
+  /** A job past its deadline: dropped from the queue, or its worker thread (which cannot be interrupted) replaced. */
+  private expire(pending: PendingJob): void {
+    const queued = this.queue.indexOf(pending);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      pending.reject(pastDeadline());
+      return;
+    }
+    const slot = [...this.slots].find((candidate) => candidate.busyWith === pending);
+    if (!slot || this.closing) {
+      return;
+    }
+    // Out of the pool before it exits, so no job is dispatched to it and its exit does not respawn twice.
+    this.slots.delete(slot);
+    slot.busyWith = undefined;
+    pending.reject(pastDeadline());
+    console.error(
+      JSON.stringify({ level: 'warn', msg: 'extraction passed its deadline; replacing its worker thread' }),
+    );
+    void slot.worker.terminate();
+    this.respawn();
   }
 
   /** A worker that exits on its own took its job down with it; the job fails, a new worker takes its place. */
@@ -170,6 +212,10 @@ export class ExtractionPool {
       }
     });
   }
+}
+
+function pastDeadline(): VisageError {
+  return new VisageError('TIMEOUT', 'The face extraction did not finish before the request deadline.');
 }
 
 /** The image bytes as a Uint8Array that alone owns its ArrayBuffer, so transferring it moves nothing else. */

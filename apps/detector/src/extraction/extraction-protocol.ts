@@ -1,8 +1,9 @@
 /** The pool and its worker threads are compiled separately; this is the one definition of what they exchange. */
 import type { ExtractReply, ExtractRequest, WireError } from '#contracts';
 import type { BackendPreference } from '../backend';
+import type { ExtractionLimits } from '../pipeline/extract-faces';
 
-export interface WorkerSettings {
+export interface WorkerSettings extends ExtractionLimits {
   backend: BackendPreference;
 }
 

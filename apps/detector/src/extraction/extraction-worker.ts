@@ -8,7 +8,7 @@ import { selectBackend } from '../backend';
 import { loadFaceApiNets } from '../models/face-api-loader';
 import { loadBlazeFace } from '../models/blazeface';
 import { needsBlazeFace, registeredModelNames } from '../models/model-registry';
-import { extractFaces } from '../pipeline/extract-faces';
+import { extractFaces, type ExtractionLimits } from '../pipeline/extract-faces';
 import type { ExtractionJob, ExtractionOutcome, WorkerReady, WorkerSettings } from './extraction-protocol';
 
 async function serve(): Promise<void> {
@@ -16,12 +16,12 @@ async function serve(): Promise<void> {
   if (!port) {
     throw new Error('extraction-worker must run as a worker thread');
   }
-  const { backend: preference } = workerData as WorkerSettings;
-  const backend = await selectBackend(preference);
+  const settings = workerData as WorkerSettings;
+  const backend = await selectBackend(settings.backend);
   await loadFaceApiNets();
   if (needsBlazeFace()) await loadBlazeFace();
   port.on('message', (job: ExtractionJob) => {
-    void run(job).then((outcome) => {
+    void run(job, settings).then((outcome) => {
       const transfer =
         outcome.type === 'done' ? outcome.reply.faces.map((face) => face.embedding.buffer as ArrayBuffer) : [];
       port.postMessage(outcome, transfer);
@@ -31,10 +31,10 @@ async function serve(): Promise<void> {
   port.postMessage(ready);
 }
 
-async function run({ id, request }: ExtractionJob): Promise<ExtractionOutcome> {
+async function run({ id, request }: ExtractionJob, limits: ExtractionLimits): Promise<ExtractionOutcome> {
   const image = Buffer.from(request.image.buffer, request.image.byteOffset, request.image.byteLength);
   try {
-    return { type: 'done', id, reply: await extractFaces({ ...request, image }) };
+    return { type: 'done', id, reply: await extractFaces({ ...request, image }, limits) };
   } catch (error) {
     if (error instanceof VisageError) {
       return { type: 'failed', id, error: error.toWire() };

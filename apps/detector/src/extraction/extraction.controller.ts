@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import type { ReplyOf, RequestOf } from '#contracts';
+import type { MessageContext } from '#messaging';
 import { Metrics } from '#observability';
 import { ExtractionPool } from './extraction-pool';
 
@@ -9,7 +10,10 @@ export class ExtractionController {
   constructor(private readonly pool: ExtractionPool) {}
 
   @MessagePattern('detector.extract')
-  async extract(@Payload() request: RequestOf<'detector.extract'>): Promise<ReplyOf<'detector.extract'>> {
+  async extract(
+    @Payload() request: RequestOf<'detector.extract'>,
+    @Ctx() context: MessageContext,
+  ): Promise<ReplyOf<'detector.extract'>> {
     const stop = Metrics.extractionDuration.startTimer({
       detection_model: request.detectionModel,
       recognition_model: request.recognitionModel,
@@ -17,7 +21,7 @@ export class ExtractionController {
       purpose: request.purpose,
     });
     try {
-      return await this.pool.extract(request);
+      return await this.pool.extract(request, { deadline: context.deadline });
     } finally {
       stop();
     }

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { decode as decodeBmp } from 'bmp-ts';
 import { Limits, VisageError } from '#contracts';
 import { checkImageBytes, type ImageFormat } from '#imaging';
+import { checkDecodeMemory } from './decode-memory';
 
 sharp.cache(false);
 
@@ -28,18 +29,34 @@ export interface DecodedImage {
   workingHeight: number;
 }
 
-export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
+/** `memoryBudgetBytes`: what decoding may take in memory (see decode-memory.ts); larger pictures are refused unread. */
+export async function decodeImage(bytes: Buffer, memoryBudgetBytes = Infinity): Promise<DecodedImage> {
   const format = checkImageBytes(bytes);
-  return format === 'bmp' ? decodeBitmap(bytes) : decodeWithSharp(bytes, format);
+  return format === 'bmp' ? decodeBitmap(bytes, memoryBudgetBytes) : decodeWithSharp(bytes, format, memoryBudgetBytes);
 }
 
-async function decodeWithSharp(bytes: Buffer, format: Exclude<ImageFormat, 'bmp'>): Promise<DecodedImage> {
+async function decodeWithSharp(
+  bytes: Buffer,
+  format: Exclude<ImageFormat, 'bmp'>,
+  memoryBudgetBytes: number,
+): Promise<DecodedImage> {
   const metadata = await readMetadata(bytes);
   // The signature only claims a format; libvips decides what the bytes really are.
   if (metadata.format !== format || !metadata.width || !metadata.height) {
     throw new VisageError('INVALID_IMAGE');
   }
   checkPixelCount(metadata.width, metadata.height);
+  const header = {
+    format,
+    width: metadata.width,
+    height: metadata.height,
+    channels: metadata.channels ?? 4,
+    bytesPerSample: metadata.depth === 'ushort' ? 2 : 1,
+    progressive: metadata.isProgressive ?? false,
+    chromaSubsampling: metadata.chromaSubsampling,
+    orientation: metadata.orientation ?? 1,
+  };
+  checkDecodeMemory(header, workingPixels(metadata.width, metadata.height), memoryBudgetBytes);
   const sideways = (metadata.orientation ?? 1) >= 5;
   const width = sideways ? metadata.height : metadata.width;
   const height = sideways ? metadata.width : metadata.height;
@@ -47,9 +64,19 @@ async function decodeWithSharp(bytes: Buffer, format: Exclude<ImageFormat, 'bmp'
   return { format, width, height, ...(await toWorkingPixels(pipeline.removeAlpha())) };
 }
 
-async function decodeBitmap(bytes: Buffer): Promise<DecodedImage> {
+async function decodeBitmap(bytes: Buffer, memoryBudgetBytes: number): Promise<DecodedImage> {
   const { width, height } = bitmapHeaderSize(bytes);
   checkPixelCount(width, height);
+  const header = {
+    format: 'bmp' as const,
+    width,
+    height,
+    channels: 4,
+    bytesPerSample: 1,
+    progressive: false,
+    orientation: 1,
+  };
+  checkDecodeMemory(header, workingPixels(width, height), memoryBudgetBytes);
   let rgba: Buffer;
   try {
     rgba = decodeBmp(bytes, { toRGBA: true }).data;
@@ -104,6 +131,12 @@ function bitmapHeaderSize(bytes: Buffer): { width: number; height: number } {
     throw new VisageError('INVALID_IMAGE');
   }
   return { width, height };
+}
+
+/** Pixels of the working picture that `toWorkingPixels` makes of a picture this size. */
+function workingPixels(width: number, height: number): number {
+  const scale = Math.min(1, workingImageMaxSide / Math.max(width, height));
+  return Math.round(width * scale) * Math.round(height * scale);
 }
 
 function checkPixelCount(width: number, height: number): void {

@@ -21,13 +21,18 @@ interface Candidate extends CandidateFace {
   box: FaceBox;
 }
 
-export async function extractFaces(request: ExtractRequest): Promise<ExtractReply> {
+export interface ExtractionLimits {
+  /** Memory that decoding one upload may take; omitted, only the pixel limit applies. */
+  decodeMemoryBudgetBytes?: number;
+}
+
+export async function extractFaces(request: ExtractRequest, limits: ExtractionLimits = {}): Promise<ExtractReply> {
   const detection = DetectionModelSpecs[request.detectionModel];
   const recognition = RecognitionModelSpecs[request.recognitionModel];
   if (!detection || !recognition) {
     throw new VisageError('VALIDATION_ERROR', 'Unknown detection or recognition model.');
   }
-  const image = await decodeImage(request.image);
+  const image = await decodeImage(request.image, limits.decodeMemoryBudgetBytes);
   if (request.purpose === 'enrol' && request.targetFace) {
     checkTargetFace(request.targetFace, image);
   }
