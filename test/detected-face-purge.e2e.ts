@@ -34,6 +34,19 @@ async function insertFaces(tenantId: string, count: number, expiresIn: string): 
      SELECT gen_random_uuid(), $1, 'recognition_04', '\\x00'::bytea, now() + $3::interval FROM generate_series(1, $2)`,
     [tenantId, count, expiresIn],
   );
+  await dataSource.query(
+    `INSERT INTO detected_face_tally AS tally (tenant_id, stored) VALUES ($1, $2)
+     ON CONFLICT (tenant_id) DO UPDATE SET stored = tally.stored + $2`,
+    [tenantId, count],
+  );
+}
+
+async function tallies(): Promise<Record<string, number>> {
+  const rows = (await dataSource.query(`SELECT tenant_id, stored FROM detected_face_tally`)) as {
+    tenant_id: string;
+    stored: number;
+  }[];
+  return Object.fromEntries(rows.map((row) => [row.tenant_id, row.stored]));
 }
 
 const embedding = new Float32Array(128).fill(0.1);
@@ -49,6 +62,7 @@ test('more than one batch of expired faceIds is purged in bounded batches, live 
             count(*) FILTER (WHERE expires_at <= now())::int AS expired FROM detected_face`,
   )) as [{ live: number; expired: number }];
   assert.deepEqual({ live, expired }, { live: 3, expired: 0 });
+  assert.deepEqual(await tallies(), { 'purge-a': 3, 'purge-b': 0 }, "purged faces leave their tenants' tallies");
   assert.deepEqual(await service.purgeExpired(), { deleted: 0, batches: 1 });
 });
 
@@ -82,4 +96,25 @@ test('concurrent Detects of one tenant fill its quota exactly; other tenants are
   )) as [{ n: number }];
   assert.equal(n, 10);
   assert.equal((await save('quota-b')).faceIds.length, 1);
+  assert.equal((await tallies())['quota-a'], 10);
+});
+
+test("at the quota, a Detect first purges the tenant's expired faceIds and fits if they made room", async () => {
+  await insertFaces('expiring', 4, '-1 second');
+  await insertFaces('expiring', 5, '1 hour');
+  const service = new DetectedFacesService(dataSource, { quota: 9, purgeBatchSize: 100 });
+  const save = (count: number) =>
+    service.save({
+      tenantId: 'expiring',
+      recognitionModel: 'recognition_04',
+      ttlSeconds: 600,
+      embeddings: Array.from({ length: count }, () => embedding),
+    });
+  assert.equal((await save(4)).faceIds.length, 4);
+  assert.equal((await tallies()).expiring, 9);
+  await assert.rejects(
+    save(1),
+    (error: unknown) => error instanceof VisageError && error.key === 'FACE_ID_QUOTA_REACHED',
+  );
+  assert.equal((await tallies()).expiring, 9, 'a refused Detect takes nothing');
 });

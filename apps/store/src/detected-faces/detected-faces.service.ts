@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { VisageError, type ErrorKey, type RecognitionModel, type SaveDetectedFacesRequest } from '#contracts';
 import { float32ToLittleEndian, littleEndianToFloat32 } from '#messaging';
-import { In, MoreThan, type DataSource } from 'typeorm';
+import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { DetectedFaceEntity } from '../database/entities';
 
@@ -13,16 +13,13 @@ export interface DetectedFace {
 }
 
 export interface DetectedFacesOptions {
-  /** Live faceIds one tenant may hold. */
+  /** FaceIds one tenant may hold (expired ones count until purged, which a Detect at the quota does first). */
   quota: number;
   /** Expired rows one purge statement deletes at most. */
   purgeBatchSize: number;
 }
 
 export const DETECTED_FACES_OPTIONS = Symbol('DETECTED_FACES_OPTIONS');
-
-/** Namespace of the per-tenant advisory locks that make the quota check and the insert one step. */
-const quotaLockNamespace = 7_316_002;
 
 @Injectable()
 export class DetectedFacesService {
@@ -42,28 +39,38 @@ export class DetectedFacesService {
       expiresAt,
     }));
     if (rows.length === 0) return { faceIds: [] };
-    const { quota } = this.options;
     await this.dataSource.transaction(async (manager) => {
-      // Concurrent Detects of one tenant would each see room for their faces; the lock makes them take turns.
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [quotaLockNamespace, request.tenantId]);
-      // Counting stops at the quota: a tenant far over it costs no more than one at it.
-      const [{ live }] = (await manager.query(
-        `SELECT count(*)::int AS live FROM (
-           SELECT 1 FROM detected_face WHERE tenant_id = $1 AND expires_at > now() LIMIT $2
-         ) unexpired`,
-        [request.tenantId, quota],
-      )) as [{ live: number }];
-      if (live + rows.length > quota) {
-        throw new VisageError(
-          'FACE_ID_QUOTA_REACHED',
-          `This tenant holds ${live >= quota ? 'the limit of' : live} live faceIds (limit ${quota}); the ` +
-            `${rows.length} detected faces do not fit. Wait for faceIds to expire, or detect with a shorter ` +
-            `faceIdTimeToLive or with returnFaceId=false.`,
+      // The tally row is locked until commit, so concurrent Detects of one tenant take turns at the quota.
+      if (!(await this.reserve(manager, request.tenantId, rows.length))) {
+        // Expired faceIds still count until purged: purge this tenant's now, then decide.
+        await manager.query(
+          `${purgeStatement('WHERE tenant_id = $2 AND expires_at <= now()')} SELECT count(*) FROM purged`,
+          [this.options.purgeBatchSize, request.tenantId],
         );
+        if (!(await this.reserve(manager, request.tenantId, rows.length))) {
+          throw new VisageError(
+            'FACE_ID_QUOTA_REACHED',
+            `This tenant holds its limit of ${this.options.quota} live faceIds; the ${rows.length} detected ` +
+              `faces do not fit. Wait for faceIds to expire, or detect with a shorter faceIdTimeToLive or with ` +
+              `returnFaceId=false.`,
+          );
+        }
       }
       await manager.getRepository(DetectedFaceEntity).insert(rows);
     });
     return { faceIds: rows.map((row) => row.faceId) };
+  }
+
+  /** Adds `count` to the tenant's tally if the result stays within the quota; false (and nothing added) if not. */
+  private async reserve(manager: EntityManager, tenantId: string, count: number): Promise<boolean> {
+    if (count > this.options.quota) return false;
+    const reserved = (await manager.query(
+      `INSERT INTO detected_face_tally AS tally (tenant_id, stored) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET stored = tally.stored + $2 WHERE tally.stored + $2 <= $3
+       RETURNING stored`,
+      [tenantId, count, this.options.quota],
+    )) as unknown[];
+    return reserved.length === 1;
   }
 
   /** The live faces of the tenant with these ids, in the same order; any unknown or expired one is `missing`. */
@@ -92,15 +99,29 @@ export class DetectedFacesService {
     let deleted = 0;
     let batches = 0;
     for (;;) {
-      const [, count] = (await this.dataSource.query(
-        `DELETE FROM detected_face WHERE face_id IN (
-           SELECT face_id FROM detected_face WHERE expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED
-         )`,
+      const [{ count }] = (await this.dataSource.query(
+        `${purgeStatement('WHERE expires_at <= now()')} SELECT count(*)::int AS count FROM purged`,
         [limit],
-      )) as [unknown, number];
+      )) as [{ count: number }];
       deleted += count;
       batches++;
       if (count < limit) return { deleted, batches };
     }
   }
+}
+
+/**
+ * The start of one statement that deletes at most $1 faces matching `where` and takes them off their tenants'
+ * tallies (never below zero: faces stored before the tally existed were never on it); `purged` names the rows.
+ */
+function purgeStatement(where: string): string {
+  return `WITH purged AS (
+      DELETE FROM detected_face WHERE face_id IN (
+        SELECT face_id FROM detected_face ${where} LIMIT $1 FOR UPDATE SKIP LOCKED
+      ) RETURNING tenant_id
+    ), untallied AS (
+      UPDATE detected_face_tally AS tally SET stored = GREATEST(tally.stored - purged_count.n, 0)
+      FROM (SELECT tenant_id, count(*)::int AS n FROM purged GROUP BY tenant_id) AS purged_count
+      WHERE tally.tenant_id = purged_count.tenant_id
+    )`;
 }
