@@ -17,7 +17,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import ts from 'typescript';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '#config';
 import { DetectorConfig } from '../apps/detector/src/detector.config';
 import { ApiKeys } from '../apps/gateway/src/auth/api-keys';
@@ -542,7 +542,11 @@ test('the gateway listens where its Service and probes point, with two replicas'
     assert.equal((gateway.spec as JsonObject).replicas, 2, variant);
     const container = podSpecOf(gateway)!.containers[0]!;
     const env = environmentOf(objects, container, variant);
-    assert.deepEqual(container.ports, [{ name: 'http', containerPort: Number(env.PORT), protocol: 'TCP' }]);
+    assert.deepEqual(container.ports, [
+      { name: 'http', containerPort: Number(env.PORT), protocol: 'TCP' },
+      { name: 'ops', containerPort: Number(env.GATEWAY_OPS_PORT), protocol: 'TCP' },
+    ]);
+    assert.equal(env.OPS_HOST, '0.0.0.0', `${variant}: the ops port is reachable by Prometheus`);
     assert.equal(env.HOST, '0.0.0.0', `${variant}: reachable from the Service`);
     const service = find(objects, 'Service', 'visage-gateway')!;
     const spec = service.spec as { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
@@ -709,4 +713,64 @@ test('the examples in docs/deploy.md parse, validate where a schema is at hand, 
   assert.deepEqual(backend, { name: 'visage-gateway', port: { name: 'http' } });
 
   for (const o of [rabbit, postgres, ingress]) assert.equal(o.metadata.namespace, namespace);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// docker-compose.yml
+
+interface ComposeService {
+  hostname?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test?: string[]; disable?: boolean };
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const composeFile = path.join(repoRoot, 'docker-compose.yml');
+const composeText = readFileSync(composeFile, 'utf8');
+const compose = parse(composeText, { merge: true }) as { services: Record<string, ComposeService> };
+
+test('compose: every service waited on as healthy has a healthcheck, on its own ops port', () => {
+  const services = compose.services;
+  const waitedOn = Object.values(services).flatMap((service) =>
+    Object.entries(service.depends_on ?? {})
+      .filter(([, dependency]) => dependency.condition === 'service_healthy')
+      .map(([name]) => name),
+  );
+  assert.ok(waitedOn.includes('store'), 'the detector and the gateway wait for a healthy store');
+  for (const name of new Set(waitedOn)) {
+    const check = services[name]?.healthcheck;
+    assert.ok(check?.test && check.test.length > 0 && !check.disable, `${name} has a healthcheck`);
+  }
+  const opsPorts: Record<string, number> = {
+    store: new StoreConfig().STORE_OPS_PORT,
+    detector: new DetectorConfig().DETECTOR_OPS_PORT,
+  };
+  for (const [name, port] of Object.entries(opsPorts)) {
+    const test = services[name]!.healthcheck!.test!;
+    // The image has node and no curl or wget.
+    assert.deepEqual(test.slice(0, 3), ['CMD', 'node', '-e'], name);
+    assert.match(test[3]!, new RegExp(`http://127\\.0\\.0\\.1:${port}/ready`), name);
+  }
+});
+
+test('compose: RabbitMQ keeps one node name, so a recreated container finds its queues in the volume', () => {
+  const hostname = compose.services.rabbitmq?.hostname;
+  assert.equal(typeof hostname, 'string');
+  assert.ok(hostname!.length > 0);
+});
+
+test('compose: no variable is required to parse the file, so ps and down work without settings', () => {
+  const required = [...composeText.matchAll(/\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}/g)].map((m) => m[0]);
+  assert.deepEqual(required, []);
+  assert.match(compose.services.gateway!.environment!.API_KEYS!, /^\$\{VISAGE_API_KEYS:-\}$/);
+});
+
+test('compose: published ports bind to a chosen address, loopback unless set', () => {
+  const published = Object.values(compose.services).flatMap((service) => service.ports ?? []);
+  assert.ok(published.length > 0);
+  for (const port of published) {
+    assert.match(String(port), /^\$\{VISAGE_BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/);
+  }
 });

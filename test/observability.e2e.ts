@@ -6,15 +6,22 @@ import { freePort, Stack, waitFor } from './support/stack';
 
 let stack: Stack;
 let api: EnvelopeApi;
+let gatewayOps: string;
 let detectorOps: string;
 let storeOps: string;
 
 before(async () => {
-  const [detectorPort, storePort] = [await freePort(), await freePort()];
+  const [gatewayPort, detectorPort, storePort] = [await freePort(), await freePort(), await freePort()];
+  gatewayOps = `http://127.0.0.1:${gatewayPort}`;
   detectorOps = `http://127.0.0.1:${detectorPort}`;
   storeOps = `http://127.0.0.1:${storePort}`;
   stack = await Stack.start({
-    env: { LOG_LEVEL: 'info', DETECTOR_OPS_PORT: String(detectorPort), STORE_OPS_PORT: String(storePort) },
+    env: {
+      LOG_LEVEL: 'info',
+      GATEWAY_OPS_PORT: String(gatewayPort),
+      DETECTOR_OPS_PORT: String(detectorPort),
+      STORE_OPS_PORT: String(storePort),
+    },
   });
   api = new EnvelopeApi(stack.baseUrl);
   for (const base of [detectorOps, storeOps]) {
@@ -34,7 +41,7 @@ async function json(url: string): Promise<{ status: number; body: Record<string,
 }
 
 test('every service answers /health and /ready, naming its backend and shards', async () => {
-  for (const base of [stack.baseUrl, detectorOps, storeOps]) {
+  for (const base of [stack.baseUrl, gatewayOps, detectorOps, storeOps]) {
     assert.deepEqual(await json(`${base}/health`), { status: 200, body: { status: 'ok' } });
   }
   const detector = await json(`${detectorOps}/ready`);
@@ -44,7 +51,7 @@ test('every service answers /health and /ready, naming its backend and shards', 
   const store = await json(`${storeOps}/ready`);
   assert.equal(store.status, 200);
   assert.equal(store.body.database, 'up');
-  const gateway = await json(`${stack.baseUrl}/ready`);
+  const gateway = await json(`${gatewayOps}/ready`);
   assert.equal((gateway.body.detector as { backend: string }).backend, detector.body.backend);
 });
 
@@ -59,7 +66,7 @@ test('metrics count requests, messages, extractions and stored faces', async () 
     assert.match(timing, new RegExp(`(^|, )${name.replace('.', '\\.')};dur=\\d`), timing);
   }
   const text = async (url: string) => (await fetch(url)).text();
-  const gateway = await text(`${stack.baseUrl}/metrics`);
+  const gateway = await text(`${gatewayOps}/metrics`);
   assert.match(
     gateway,
     /visage_http_request_duration_seconds_count\{method="POST",route="\/largepersongroups\/:groupId\/persons\/:personId\/persistedfaces",status="200"\} 1/,

@@ -61,6 +61,7 @@ export class Stack {
       RATE_LIMIT_PER_SECOND: '0',
       DETECTOR_OPS_PORT: '0',
       STORE_OPS_PORT: '0',
+      GATEWAY_OPS_PORT: '0',
       ...options.env,
     };
     const stack = new Stack(id, vhost, database, port, env);

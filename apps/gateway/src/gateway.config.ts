@@ -89,4 +89,14 @@ export class GatewayConfig extends BrokerConfig {
   @Min(100)
   @Max(120_000)
   URL_FETCH_TIMEOUT_MS: number = 10_000;
+
+  /** Port of the ops server (/health, /ready with details, /metrics), apart from the public API; 0 picks one. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GATEWAY_OPS_PORT: number = 8083;
+
+  /** Interface of the ops server; 0.0.0.0 in containers so probes and Prometheus can reach it. */
+  @IsString()
+  OPS_HOST: string = '127.0.0.1';
 }

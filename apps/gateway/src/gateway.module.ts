@@ -26,6 +26,7 @@ import { GatewayConfig } from './gateway.config';
 import { GroupModelCache } from './groups/group-model.cache';
 import { GroupsUseCases } from './groups/groups.use-cases';
 import { HealthController } from './health/health.controller';
+import { ReadinessProbe } from './health/readiness-probe';
 import { ImageFetcher, parseAllowList } from './images/image-fetcher';
 import { RpcModule } from './messaging/rpc.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
@@ -56,6 +57,7 @@ export class GatewayModule implements NestModule {
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: ApiKeys, useValue: keys },
+        { provide: ReadinessProbe, useValue: ReadinessProbe.overRpc(rpc) },
         { provide: ApiDescription, useValue: new ApiDescription(buildOpenApiDocument(apiControllers)) },
         {
           provide: ImageFetcher,

@@ -10,11 +10,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Limits } from '#contracts';
 import { loadConfig } from '#config';
 import { RpcClient } from '#messaging';
-import { nestLogLevels } from '#observability';
+import { boundPort, nestLogLevels, startOpsServer } from '#observability';
 import { ApiKeys } from './auth/api-keys';
 import { trustProxySetting } from './common/absolute-url';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { opsReadiness, ReadinessProbe } from './health/readiness-probe';
 
 async function bootstrap(): Promise<void> {
   const logger = new ConsoleLogger('gateway', { json: true });
@@ -44,6 +45,8 @@ async function bootstrap(): Promise<void> {
     app.enableShutdownHooks();
     await app.listen(config.PORT, config.HOST);
     logger.log(`Gateway listening on http://${config.HOST}:${config.PORT}`);
+    const ops = await startOpsServer(config.OPS_HOST, config.GATEWAY_OPS_PORT, opsReadiness(app.get(ReadinessProbe)));
+    logger.log(`/health, /ready and /metrics on ${config.OPS_HOST}:${boundPort(ops)}`);
   } catch (error) {
     logger.error((error as Error).message);
     process.exit(1);

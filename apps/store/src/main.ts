@@ -50,6 +50,7 @@ async function bootstrap(): Promise<void> {
       StoreModule.register(dataSource, transport, {
         trainingLeaseMs: config.TRAINING_LEASE_MS,
         shardCount: config.SHARD_COUNT,
+        detectedFaceQuota: config.DETECTED_FACE_QUOTA,
       }),
       {
         strategy: transport,

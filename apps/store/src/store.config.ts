@@ -32,6 +32,12 @@ export class StoreConfig extends BrokerConfig {
   @Max(100_000)
   DETECTOR_QUEUE_MAX_LENGTH: number = 64;
 
+  /** Live (unexpired) faceIds one tenant may hold; a Detect that would pass it is refused. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  DETECTED_FACE_QUOTA: number = 1_000_000;
+
   /** Port of /health, /ready and /metrics; 0 picks a free one (logged). */
   @IsInt()
   @Min(0)

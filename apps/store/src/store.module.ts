@@ -15,9 +15,10 @@ export class StoreModule {
   static register(
     dataSource: DataSource,
     transport: AmqpTransport,
-    options: { trainingLeaseMs: number; shardCount: number },
+    options: { trainingLeaseMs: number; shardCount: number; detectedFaceQuota: number },
   ): DynamicModule {
     const training = TrainingModule.register(options.trainingLeaseMs);
+    const detectedFaces = DetectedFacesModule.register({ quota: options.detectedFaceQuota });
     return {
       module: StoreModule,
       imports: [
@@ -25,9 +26,9 @@ export class StoreModule {
         GroupsModule,
         PersonsModule,
         FacesModule,
-        DetectedFacesModule,
+        detectedFaces,
         training,
-        RecognitionModule.register(training),
+        RecognitionModule.register(training, detectedFaces),
       ],
       controllers: [StatusController],
       providers: [

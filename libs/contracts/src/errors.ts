@@ -99,6 +99,12 @@ export const ErrorCatalogue = {
     'Large person group is under training. Retry when the training has finished.',
     true,
   ),
+  FACE_ID_QUOTA_REACHED: entry(
+    'FACE_ID_QUOTA_REACHED',
+    'QuotaExceeded',
+    403,
+    'The limit of live faceIds is reached. Wait for faceIds to expire, or detect with a shorter faceIdTimeToLive or returnFaceId=false.',
+  ),
   FACE_ID_NOT_FOUND: entry('FACE_ID_NOT_FOUND', 'FaceNotFound', 400, 'Face is not found or has expired.'),
   VERIFY_FACE_ID_NOT_FOUND: entry('VERIFY_FACE_ID_NOT_FOUND', 'FaceNotFound', 404, 'Face is not found or has expired.'),
   RECOGNITION_MODEL_MISMATCH: entry(

@@ -1,12 +1,23 @@
 /**
- * The small HTTP server of the detector and store processes, which have no API of their own: liveness at
- * /health, readiness (with what the process depends on) at /ready, Prometheus metrics at /metrics.
+ * The small HTTP server of every process for probes and scraping, apart from the gateway's public API: liveness
+ * at /health, readiness (with what the process depends on) at /ready, Prometheus metrics at /metrics.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsRegistry } from './metrics';
 
 export type ReadinessCheck = () => Promise<Record<string, unknown>>;
+
+/** Thrown by a readiness check to answer 503 with what each dependency said, not only a reason. */
+export class NotReadyError extends Error {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'NotReadyError';
+  }
+}
 
 export async function startOpsServer(host: string, port: number, ready: ReadinessCheck): Promise<Server> {
   const server = createServer((request, response) => {
@@ -23,7 +34,10 @@ export async function startOpsServer(host: string, port: number, ready: Readines
     if (path === '/ready') {
       ready().then(
         (details) => send(200, 'application/json', JSON.stringify({ status: 'ready', ...details })),
-        (error: Error) => send(503, 'application/json', JSON.stringify({ status: 'not ready', reason: error.message })),
+        (error: Error) => {
+          const details = error instanceof NotReadyError ? error.details : {};
+          send(503, 'application/json', JSON.stringify({ status: 'not ready', reason: error.message, ...details }));
+        },
       );
       return;
     }

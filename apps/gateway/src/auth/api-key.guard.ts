@@ -33,7 +33,8 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function presentedKey(headers: AuthenticatedRequest['headers']): string | undefined {
+/** The key a request carries in Ocp-Apim-Subscription-Key or Authorization: Bearer, if any. */
+export function presentedKey(headers: AuthenticatedRequest['headers']): string | undefined {
   const subscriptionKey = headers['ocp-apim-subscription-key'];
   if (typeof subscriptionKey === 'string' && subscriptionKey.length > 0) return subscriptionKey;
   const authorization = headers['authorization'];

@@ -1,20 +1,21 @@
-import { Controller, Get, Res } from '@nestjs/common';
-import { RpcClient } from '#messaging';
-import { metricsRegistry } from '#observability';
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { presentedKey } from '../auth/api-key.guard';
+import { ApiKeys } from '../auth/api-keys';
+import type { AuthenticatedRequest } from '../auth/authenticated-request';
 import { Public } from '../auth/public.decorator';
+import { ReadinessProbe, readinessDetails } from './readiness-probe';
 
 interface StatusResponse {
   status(code: number): StatusResponse;
   json(body: unknown): void;
-  type(contentType: string): StatusResponse;
-  send(body: string): void;
 }
-
-const probeTimeoutMs = 3000;
 
 @Controller()
 export class HealthController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly probe: ReadinessProbe,
+    private readonly keys: ApiKeys,
+  ) {}
 
   /** Liveness: the process answers. */
   @Public()
@@ -23,27 +24,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the broker is connected and a detector and a store replica answer. */
+  /**
+   * Readiness: the broker is connected and a detector and a store answer. Anyone may ask whether the service is
+   * up; what each part answered (backend, shards, error text) is for callers with a valid key and the ops port.
+   */
   @Public()
   @Get('ready')
-  async ready(@Res() response: StatusResponse): Promise<void> {
-    const [detector, store] = await Promise.allSettled([
-      this.rpc.send('detector.status', {}, { timeoutMs: probeTimeoutMs, priority: 2 }),
-      this.rpc.send('store.status', {}, { timeoutMs: probeTimeoutMs }),
-    ]);
-    const ready = this.rpc.connected && detector.status === 'fulfilled' && store.status === 'fulfilled';
-    response.status(ready ? 200 : 503).json({
-      status: ready ? 'ready' : 'not ready',
-      broker: this.rpc.connected ? 'up' : 'down',
-      detector: detector.status === 'fulfilled' ? detector.value : { error: (detector.reason as Error).message },
-      store: store.status === 'fulfilled' ? store.value : { error: (store.reason as Error).message },
-    });
-  }
-
-  /** Prometheus metrics of this gateway process. */
-  @Public()
-  @Get('metrics')
-  async metrics(@Res() response: StatusResponse): Promise<void> {
-    response.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  async ready(@Req() request: AuthenticatedRequest, @Res() response: StatusResponse): Promise<void> {
+    const readiness = await this.probe.current();
+    const status = readiness.ready ? 'ready' : 'not ready';
+    const details = this.keys.configured && this.keys.find(presentedKey(request.headers) ?? '') !== undefined;
+    response
+      .status(readiness.ready ? 200 : 503)
+      .json(details ? { status, ...readinessDetails(readiness) } : { status });
   }
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VisageError } from '#contracts';
-import { ImageFetcher, type ImageFetchPolicy, parseAllowList } from './image-fetcher';
+import { ImageFetcher, type ImageFetchPolicy, isReservedAddress, parseAllowList } from './image-fetcher';
 
 const image = Buffer.alloc(1500, 7);
 const policy = (overrides: Partial<ImageFetchPolicy> = {}): ImageFetchPolicy => ({
@@ -56,6 +56,52 @@ test('loopback addresses are refused without an allow list, before any request',
     }
     assert.equal(hits(), 0);
   });
+});
+
+/** Ranges that reach an internal IPv4 address through a translator or tunnel, or that are documentation only. */
+const reservedRanges: { name: string; range: string; hosts: string[] }[] = [
+  { name: 'NAT64 well-known prefix', range: '64:ff9b::/96', hosts: ['[64:ff9b::7f00:1]', '[64:ff9b::a00:1]'] },
+  { name: 'NAT64 local-use prefix', range: '64:ff9b:1::/48', hosts: ['[64:ff9b:1::7f00:1]', '[64:ff9b:1:ffff::1]'] },
+  { name: '6to4', range: '2002::/16', hosts: ['[2002:7f00:1::1]', '[2002:a9fe:a9fe::]'] },
+  { name: 'Teredo', range: '2001::/32', hosts: ['[2001:0:4136:e378:8000:63bf:3fff:fdd2]', '[2001::1]'] },
+  { name: 'IPv4-compatible IPv6', range: '::/96', hosts: ['[::7f00:1]', '[::127.0.0.1]', '[::a9fe:a9fe]'] },
+  { name: 'TEST-NET-1', range: '192.0.2.0/24', hosts: ['192.0.2.1', '[::ffff:192.0.2.1]'] },
+  { name: 'TEST-NET-2', range: '198.51.100.0/24', hosts: ['198.51.100.7'] },
+  { name: 'TEST-NET-3', range: '203.0.113.0/24', hosts: ['203.0.113.255'] },
+  { name: 'IPv6 documentation', range: '2001:db8::/32', hosts: ['[2001:db8::1]'] },
+];
+
+for (const { name, range, hosts } of reservedRanges) {
+  test(`${name} (${range}) is refused before any request, unless URL_FETCH_ALLOW lists it`, async () => {
+    const fetcher = new ImageFetcher(policy());
+    for (const host of hosts) {
+      await refusal(fetcher.fetch(`http://${host}/a.jpg`), 'INVALID_URL', /private or reserved address/);
+    }
+    // Allowed, the address is tried (and cannot be reached here): the refusal above came from the range.
+    const allowed = new ImageFetcher(policy({ allow: [range], timeoutMs: 300 }));
+    await assert.rejects(allowed.fetch(`http://${hosts[0]}/a.jpg`), (error: unknown) => {
+      assert.ok(error instanceof VisageError && error.key === 'INVALID_URL', String(error));
+      assert.doesNotMatch(error.message, /private or reserved/);
+      return true;
+    });
+  });
+}
+
+test('public addresses next to the reserved ranges are not reserved', () => {
+  for (const address of [
+    '203.0.114.1',
+    '198.51.101.1',
+    '192.0.3.1',
+    '2001:1::1',
+    '2003::1',
+    '64:ff9c::1',
+    '::1:0:0:1',
+  ]) {
+    assert.equal(isReservedAddress(address), false, address);
+  }
+  for (const address of ['64:ff9b::808:808', '::8.8.8.8', '2002:808:808::', '2001:0:808:808::']) {
+    assert.equal(isReservedAddress(address), true, `${address} wraps an IPv4 address`);
+  }
 });
 
 test('an allow-listed range is downloaded', async () => {

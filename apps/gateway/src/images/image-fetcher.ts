@@ -30,14 +30,25 @@ const family = (address: string) => (net.isIPv6(address) ? 'ipv6' : 'ipv4');
 
 /** Addresses that are not the public internet: loopback, private, link-local (cloud metadata), CGNAT, etc. */
 const internal = new net.BlockList();
-const internalRanges =
-  '0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 192.168.0.0/16 ' +
-  '198.18.0.0/15 224.0.0.0/4 240.0.0.0/4 ::/128 ::1/128 fc00::/7 fe80::/10 ff00::/8'; // 240/4 holds broadcast
+const internalRanges = [
+  // 240/4 holds broadcast; the three TEST-NETs and 2001:db8::/32 are documentation ranges, never real hosts.
+  '0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 192.0.2.0/24',
+  '192.168.0.0/16 198.18.0.0/15 198.51.100.0/24 203.0.113.0/24 224.0.0.0/4 240.0.0.0/4',
+  '::1/128 fc00::/7 fe80::/10 ff00::/8 2001:db8::/32',
+  // IPv6 forms that carry an IPv4 address a gateway or tunnel may deliver to (127.0.0.1 or 10.x inside):
+  // IPv4-compatible (also holds ::), NAT64 well-known and local-use prefixes, 6to4, Teredo.
+  '::/96 64:ff9b::/96 64:ff9b:1::/48 2002::/16 2001::/32',
+].join(' ');
 for (const range of internalRanges.split(' ')) {
   const [prefix, bits] = range.split('/');
   internal.addSubnet(prefix, +bits, family(prefix));
 }
 // BlockList also matches IPv4-mapped IPv6 (::ffff:127.0.0.1, ::ffff:7f00:1) against the IPv4 rules above.
+
+/** Whether an IP address is outside the public internet (before any URL_FETCH_ALLOW exception). */
+export function isReservedAddress(address: string): boolean {
+  return internal.check(address, family(address));
+}
 
 const hostPattern =
   /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
@@ -128,9 +139,8 @@ export class ImageFetcher {
     }
     if (addresses.length === 0) throw invalid(`Image host "${hostname}" has no address.`);
     if (this.allowedHosts.has(hostname.replace(/\.$/, ''))) return addresses[0];
-    for (const { address, family: version } of addresses) {
-      const kind = version === 6 ? 'ipv6' : 'ipv4';
-      if (internal.check(address, kind) && !this.allowedNets.check(address, kind)) {
+    for (const { address } of addresses) {
+      if (isReservedAddress(address) && !this.allowedNets.check(address, family(address))) {
         throw invalid(
           `Image host "${hostname}" resolves to a private or reserved address (${address}), which is not allowed.`,
         );

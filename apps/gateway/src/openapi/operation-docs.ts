@@ -71,11 +71,11 @@ export const operationDocs = new Map<Type, ControllerDocs>([
   described(HealthController, 'health', {
     health: { summary: 'Liveness: the gateway process answers', reply: ref('Health') },
     ready: {
-      summary: 'Readiness: the broker is connected and a detector and a store answer',
+      summary:
+        'Readiness: the broker is connected and a detector and a store answer; what each answered only with a key',
       reply: ref('Readiness'),
       alsoAnswers: { '503': 'not ready' },
     },
-    metrics: { summary: 'Prometheus metrics of this gateway process, in the text exposition format' },
   }),
   described(EnvelopeGroupsController, 'envelope', {
     create: { summary: summaries.createGroup, reply: ref('Group') },

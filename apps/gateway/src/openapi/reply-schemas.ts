@@ -109,12 +109,16 @@ export const replySchemas = {
     'faceAttributes',
   ]),
   Health: object({ status: { type: 'string', const: 'ok' } }),
-  Readiness: object({
-    status: { type: 'string', enum: ['ready', 'not ready'] },
-    broker: { type: 'string', enum: ['up', 'down'] },
-    detector: { type: 'object', description: 'TensorFlow backend and workers, or the error' },
-    store: { type: 'object', description: 'shard queues handled recently, or the error' },
-  }),
+  Readiness: object(
+    {
+      status: { type: 'string', enum: ['ready', 'not ready'] },
+      broker: { type: 'string', enum: ['up', 'down'] },
+      detector: { type: 'object', description: 'TensorFlow backend and workers, or the error' },
+      store: { type: 'object', description: 'shard queues handled recently, or the error' },
+    },
+    // Only callers with a valid API key see what each part answered.
+    ['broker', 'detector', 'store'],
+  ),
   EnvelopeError: object({
     success: { type: 'boolean', const: false },
     error: object({ code: { type: 'string', enum: unique((entry) => entry.code) }, message: string }),

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DetectedFacesModule } from '../detected-faces/detected-faces.module';
 import { GroupsModule } from '../groups/groups.module';
 import { PersonsModule } from '../persons/persons.module';
 import { RecognitionController } from './recognition.controller';
@@ -7,10 +6,10 @@ import { RecognitionService } from './recognition.service';
 
 @Module({})
 export class RecognitionModule {
-  static register(training: DynamicModule): DynamicModule {
+  static register(training: DynamicModule, detectedFaces: DynamicModule): DynamicModule {
     return {
       module: RecognitionModule,
-      imports: [GroupsModule, PersonsModule, DetectedFacesModule, training],
+      imports: [GroupsModule, PersonsModule, detectedFaces, training],
       controllers: [RecognitionController],
       providers: [RecognitionService],
     };
