@@ -9,15 +9,15 @@ import { PersonsModule } from './persons/persons.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { SHARD_COUNT, StatusController } from './status/status.controller';
 import { TrainingModule } from './training/training.module';
+import type { TrainingOptions } from './training/training.service';
 
 @Module({})
 export class StoreModule {
   static register(
     dataSource: DataSource,
     transport: AmqpTransport,
-    options: { trainingLeaseMs: number; shardCount: number },
+    options: { training: TrainingOptions; snapshotCacheBytes: number; shardCount: number },
   ): DynamicModule {
-    const training = TrainingModule.register(options.trainingLeaseMs);
     return {
       module: StoreModule,
       imports: [
@@ -26,8 +26,8 @@ export class StoreModule {
         PersonsModule,
         FacesModule,
         DetectedFacesModule,
-        training,
-        RecognitionModule.register(training),
+        TrainingModule.register(options.training),
+        RecognitionModule.register({ snapshotCacheBytes: options.snapshotCacheBytes }),
       ],
       controllers: [StatusController],
       providers: [
