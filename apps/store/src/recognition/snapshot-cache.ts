@@ -27,6 +27,8 @@ interface Entry<T> {
   snapshotId: string;
   snapshot: T;
   bytes: number;
+  /** When its load was asked for (a counter): a load asked for earlier never replaces it. */
+  asked: number;
 }
 
 @Injectable()
@@ -35,6 +37,7 @@ export class SnapshotCache<T extends Sized = Sized> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly loading = new Map<string, Promise<T>>();
   private cachedBytes = 0;
+  private asks = 0;
 
   constructor(@Inject(SNAPSHOT_CACHE_BYTES) private readonly maxBytes: number) {}
 
@@ -50,9 +53,10 @@ export class SnapshotCache<T extends Sized = Sized> {
     const loadKey = `${group}\0${ref.snapshotId}`;
     let loading = this.loading.get(loadKey);
     if (!loading) {
+      const asked = ++this.asks;
       loading = load()
         .then((snapshot) => {
-          this.keep(ref, snapshot);
+          this.keep(ref, snapshot, asked);
           return snapshot;
         })
         .finally(() => this.loading.delete(loadKey));
@@ -77,13 +81,14 @@ export class SnapshotCache<T extends Sized = Sized> {
     return this.cachedBytes;
   }
 
-  private keep(ref: SnapshotRef, snapshot: T): void {
+  private keep(ref: SnapshotRef, snapshot: T, asked: number): void {
     const { snapshotId } = ref;
     const group = groupKey(ref);
     const current = this.entries.get(group);
     if (current) {
-      // A slower load of an older snapshot must not replace a newer one already kept.
-      if (current.snapshotId === snapshotId) return;
+      // A slow load asked for before the kept one (by an identify that read the training row earlier) serves
+      // its own request only.
+      if (current.asked > asked) return;
       this.drop(group, current, 'replaced');
     }
     const entry = {
@@ -91,6 +96,7 @@ export class SnapshotCache<T extends Sized = Sized> {
       snapshotId,
       snapshot,
       bytes: snapshot.bytes,
+      asked,
     };
     // The newest snapshot is kept even alone above the bound: identify needs it, and reloading on each call
     // would cost more than the memory.

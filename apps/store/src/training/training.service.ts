@@ -122,6 +122,8 @@ export class TrainingService {
     const release = await this.slots.acquire();
     const stopTimer = Metrics.trainingDuration.startTimer();
     try {
+      // The wait for a slot may have outlasted the lease.
+      lost ||= !(await this.renewLease(lease));
       holdLease();
       await this.dataSource.query(
         'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3',
