@@ -27,6 +27,20 @@ test('stays within its byte bound by dropping the least recently used snapshots'
   assert.equal(metric.values[0]!.value, 80);
 });
 
+test('a dropped snapshot is released (its scan threads let go of its memory); a kept one is not', async () => {
+  const cache = new SnapshotCache(100);
+  const released: string[] = [];
+  const releasing = (name: string, bytes: number) => () =>
+    Promise.resolve({ bytes, release: () => released.push(name) });
+  await cache.get(ref('a'), releasing('a', 60));
+  await cache.get(ref('b'), releasing('b', 60));
+  await cache.get(ref('c', 's1'), releasing('c1', 10));
+  await cache.get(ref('c', 's2'), releasing('c2', 10));
+  cache.evictGroup({ tenantId: 't', groupId: 'c' });
+  assert.deepEqual(released, ['a', 'c1', 'c2']);
+  assert.deepEqual(heldGroups(cache), ['b']);
+});
+
 test('keeps a snapshot larger than the bound alone rather than reloading it on every call', async () => {
   const cache = new SnapshotCache(100);
   await cache.get(ref('a'), load(40));

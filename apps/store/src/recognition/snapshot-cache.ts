@@ -8,9 +8,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { GroupRef } from '#contracts';
 import { Metrics } from '#observability';
 
-/** What the cache needs of a snapshot: its size. */
+/** What the cache needs of a snapshot: its size, and what to do when it is dropped. */
 export interface Sized {
   readonly bytes: number;
+  release?(): void;
 }
 
 export interface SnapshotRef extends GroupRef {
@@ -112,6 +113,7 @@ export class SnapshotCache<T extends Sized = Sized> {
   private drop(group: string, entry: Entry<T>, reason: EvictionReason): void {
     this.entries.delete(group);
     this.cachedBytes -= entry.bytes;
+    entry.snapshot.release?.();
     Metrics.snapshotCacheEvictions.inc({ reason });
     this.report();
   }
