@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EnvelopeApi, face, manifest } from './support/api';
+import { seedFaces } from './support/seed';
 import { freePort, Stack, waitFor } from './support/stack';
 
 let stack: Stack;
@@ -122,24 +123,9 @@ test('the cache stays within SNAPSHOT_CACHE_MB, dropping the least recently used
   const groups = ['large-1', 'large-2', 'large-3'];
   const db = await stack.db();
   try {
-    for (const [n, groupId] of groups.entries()) {
+    for (const [marker, groupId] of groups.entries()) {
       await api.createGroup(groupId);
-      await db.query(
-        `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-         SELECT ('00000000-0000-4000-800${n}-' || lpad(to_hex(i), 12, '0'))::uuid, 'default', $1, 'p' || i, 0,
-           now(), now()
-         FROM generate_series(1, 2000) i`,
-        [groupId],
-      );
-      await db.query(
-        `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
-           recognition_model, face_rectangle, embedding, request_id, created_at)
-         SELECT gen_random_uuid(), ('00000000-0000-4000-800${n}-' || lpad(to_hex(1 + i % 2000), 12, '0'))::uuid,
-           'default', $1, 'detection_01', 'recognition_01', '{"left":0,"top":0,"width":100,"height":100}',
-           decode(repeat('0000803f', 128), 'hex'), $1 || '-' || i, now()
-         FROM generate_series(1, 25000) i`,
-        [groupId],
-      );
+      await seedFaces(db, groupId, { persons: 2000, faces: 25_000, marker });
     }
   } finally {
     await db.end();

@@ -12,6 +12,7 @@ import { createDataSource } from '../apps/store/src/database/data-source';
 import { GroupDeletions } from '../apps/store/src/groups/group-deletions';
 import { GroupsService } from '../apps/store/src/groups/groups.service';
 import { TrainingService } from '../apps/store/src/training/training.service';
+import { seedFaces } from './support/seed';
 import { postgresUrl, waitFor } from './support/stack';
 import type { DataSource } from 'typeorm';
 
@@ -54,20 +55,7 @@ async function seedGroup(groupId: string, marker: number): Promise<void> {
      VALUES ('default', $1, $1, 'recognition_01', now(), now())`,
     [groupId],
   );
-  const personId = (i: string) => `('00000000-0000-4000-800${marker}-' || lpad(to_hex(${i}), 12, '0'))::uuid`;
-  await dataSource.query(
-    `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-     SELECT ${personId('i')}, 'default', $1, 'p' || i, 0, now(), now() FROM generate_series(1, 10) i`,
-    [groupId],
-  );
-  await dataSource.query(
-    `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
-       recognition_model, face_rectangle, embedding, request_id, created_at)
-     SELECT gen_random_uuid(), ${personId('1 + i % 10')}, 'default', $1, 'detection_01', 'recognition_01',
-       '{"left":0,"top":0,"width":100,"height":100}', decode(repeat('0000803f', 128), 'hex'), $1 || '-' || i, now()
-     FROM generate_series(1, 100) i`,
-    [groupId],
-  );
+  await seedFaces(dataSource, groupId, { persons: 10, faces: 100, marker });
 }
 
 /** Makes a training of `groupId` stall where it clears its parts: a session holds a lock on one of them. */

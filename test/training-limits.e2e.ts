@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EnvelopeApi } from './support/api';
+import { seedFaces } from './support/seed';
 import { Stack, waitFor } from './support/stack';
 
 const groups = ['big-1', 'big-2', 'big-3', 'big-4'];
@@ -22,23 +23,9 @@ before(async () => {
   api = new EnvelopeApi(stack.baseUrl);
   const db = await stack.db();
   try {
-    // Seeded straight into the database: enrolling this many faces through the detector would take hours.
-    for (const [n, groupId] of groups.entries()) {
+    for (const [marker, groupId] of groups.entries()) {
       await api.createGroup(groupId);
-      const personId = (i: string) => `('00000000-0000-4000-800${n}-' || lpad(to_hex(${i}), 12, '0'))::uuid`;
-      await db.query(
-        `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-         SELECT ${personId('i')}, 'default', $1, 'p' || i, 0, now(), now() FROM generate_series(1, 10000) i`,
-        [groupId],
-      );
-      await db.query(
-        `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
-           recognition_model, face_rectangle, embedding, request_id, created_at)
-         SELECT gen_random_uuid(), ${personId('1 + i % 10000')}, 'default', $1, 'detection_01', 'recognition_01',
-           '{"left":0,"top":0,"width":100,"height":100}', decode(repeat('0000803f', 128), 'hex'), $1 || '-' || i, now()
-         FROM generate_series(1, $2::int) i`,
-        [groupId, facesPerGroup],
-      );
+      await seedFaces(db, groupId, { persons: 10_000, faces: facesPerGroup, marker });
     }
   } finally {
     await db.end();
