@@ -172,7 +172,10 @@ export class TrainingService {
       this.logger.log(`Trained group ${groupId}: ${rows} faces, snapshot version ${version}`);
     } catch (error) {
       if (error instanceof LeaseLost) {
-        this.logger.warn(`The training of group ${groupId} was taken over by another store process; stopped here`);
+        this.logger.warn(
+          `The training of group ${groupId} is no longer this process's (another store process took it over, ` +
+            'or the group was deleted); stopped here',
+        );
         await this.discardParts(lease).catch((error: Error) =>
           this.logger.warn(`Could not delete the parts of an abandoned training of ${groupId}: ${error.message}`),
         );
@@ -248,7 +251,7 @@ export class TrainingService {
 
 class TrainingFailure extends Error {}
 
-/** Another store process holds the training's lease now. */
+/** Another store process holds the training's lease now, or the training is gone with its group. */
 class LeaseLost extends Error {}
 
 function statusView(group: LargePersonGroupEntity, training: TrainingEntity): TrainingStatusView {
