@@ -48,7 +48,8 @@ async function bootstrap(): Promise<void> {
     });
     const app = await NestFactory.createMicroservice(
       StoreModule.register(dataSource, transport, {
-        trainingLeaseMs: config.TRAINING_LEASE_MS,
+        training: { leaseMs: config.TRAINING_LEASE_MS, concurrency: config.TRAINING_CONCURRENCY },
+        snapshotCacheBytes: config.SNAPSHOT_CACHE_MB * 2 ** 20,
         shardCount: config.SHARD_COUNT,
         detectedFaceQuota: config.DETECTED_FACE_QUOTA,
       }),

@@ -38,6 +38,18 @@ export class StoreConfig extends BrokerConfig {
   @Max(1_000_000_000)
   DETECTED_FACE_QUOTA: number = 1_000_000;
 
+  /** Trainings one store process builds at once; more wait their turn (still `running` to callers). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TRAINING_CONCURRENCY: number = 1;
+
+  /** Memory for trained snapshots identify searches, per store process; least recently used go first. */
+  @IsInt()
+  @Min(16)
+  @Max(1_048_576)
+  SNAPSHOT_CACHE_MB: number = 1024;
+
   /** Port of /health, /ready and /metrics; 0 picks a free one (logged). */
   @IsInt()
   @Min(0)

@@ -9,15 +9,20 @@ import { PersonsModule } from './persons/persons.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { SHARD_COUNT, StatusController } from './status/status.controller';
 import { TrainingModule } from './training/training.module';
+import type { TrainingOptions } from './training/training.service';
 
 @Module({})
 export class StoreModule {
   static register(
     dataSource: DataSource,
     transport: AmqpTransport,
-    options: { trainingLeaseMs: number; shardCount: number; detectedFaceQuota: number },
+    options: {
+      training: TrainingOptions;
+      snapshotCacheBytes: number;
+      shardCount: number;
+      detectedFaceQuota: number;
+    },
   ): DynamicModule {
-    const training = TrainingModule.register(options.trainingLeaseMs);
     const detectedFaces = DetectedFacesModule.register({ quota: options.detectedFaceQuota });
     return {
       module: StoreModule,
@@ -27,8 +32,8 @@ export class StoreModule {
         PersonsModule,
         FacesModule,
         detectedFaces,
-        training,
-        RecognitionModule.register(training, detectedFaces),
+        TrainingModule.register(options.training),
+        RecognitionModule.register({ snapshotCacheBytes: options.snapshotCacheBytes, detectedFaces }),
       ],
       controllers: [StatusController],
       providers: [

@@ -46,6 +46,22 @@ export const Metrics = {
     buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 900, 1800],
     registers: [metricsRegistry],
   }),
+  snapshotCacheBytes: new Gauge({
+    name: 'visage_snapshot_cache_bytes',
+    help: 'Bytes of trained snapshots this store process holds in memory for identify',
+    registers: [metricsRegistry],
+  }),
+  snapshotCacheSnapshots: new Gauge({
+    name: 'visage_snapshot_cache_snapshots',
+    help: 'Trained snapshots (one per group) this store process holds in memory',
+    registers: [metricsRegistry],
+  }),
+  snapshotCacheEvictions: new Counter({
+    name: 'visage_snapshot_cache_evictions_total',
+    help: 'Snapshots dropped from memory, by reason (size, deleted, replaced, stale)',
+    labelNames: ['reason'],
+    registers: [metricsRegistry],
+  }),
 };
 
 /** A gauge computed when scraped, for state another component owns (shard ownership, say). */

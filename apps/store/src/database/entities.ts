@@ -166,6 +166,10 @@ export class TrainingEntity {
   @Column({ name: 'snapshot_version', type: 'int' })
   snapshotVersion!: number;
 
+  /** Id of the last successful snapshot, unique across trainings and incarnations of the group; null = none. */
+  @Column({ name: 'snapshot_id', type: 'uuid', nullable: true })
+  snapshotId!: string | null;
+
   /** Version the running training writes. */
   @Column({ name: 'building_version', type: 'int' })
   buildingVersion!: number;
@@ -173,6 +177,10 @@ export class TrainingEntity {
   /** A running training whose lease has passed lost its store process and is taken over. */
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
+
+  /** Held by the store process building the running training; only that process may renew or finish it. */
+  @Column({ name: 'lease_token', type: 'uuid', nullable: true })
+  leaseToken!: string | null;
 }
 
 /**

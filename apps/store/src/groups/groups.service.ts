@@ -12,10 +12,14 @@ import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { LargePersonGroupEntity } from '../database/entities';
 import { groupView, pgErrorCode, PgErrors } from '../database/views';
+import { GroupDeletions } from './group-deletions';
 
 @Injectable()
 export class GroupsService {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly deletions: GroupDeletions,
+  ) {}
 
   async create(request: CreateGroupRequest): Promise<GroupView> {
     const now = new Date();
@@ -66,6 +70,7 @@ export class GroupsService {
       .getRepository(LargePersonGroupEntity)
       .delete({ tenantId: ref.tenantId, groupId: ref.groupId });
     if (!result.affected) throw new VisageError('GROUP_NOT_FOUND');
+    this.deletions.deleted(ref);
     return { deleted: true };
   }
 

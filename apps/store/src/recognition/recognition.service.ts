@@ -1,5 +1,5 @@
 /** Identify (1:N against a group's last successful training) and verify (1:1), on faceIds from Detect. */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   confidenceOf,
   defaultConfidenceThreshold,
@@ -20,17 +20,20 @@ import { PersistedFaceEntity, PersonEntity, TrainingEntity } from '../database/e
 import { DetectedFacesService, type DetectedFace } from '../detected-faces/detected-faces.service';
 import { GroupsService } from '../groups/groups.service';
 import { PersonsService } from '../persons/persons.service';
-import type { Ranking, TrainingSnapshot } from '../training/training-snapshot';
-import { TrainingService } from '../training/training.service';
+import { loadSnapshotParts } from '../training/snapshot-storage';
+import { TrainingSnapshot, type Ranking } from '../training/training-snapshot';
+import { SnapshotCache } from './snapshot-cache';
 
 @Injectable()
 export class RecognitionService {
+  private readonly logger = new Logger('recognition');
+
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly groups: GroupsService,
     private readonly persons: PersonsService,
     private readonly detected: DetectedFacesService,
-    private readonly training: TrainingService,
+    private readonly snapshots: SnapshotCache<TrainingSnapshot>,
   ) {}
 
   async identify(request: IdentifyRequest): Promise<IdentifyResult[]> {
@@ -39,12 +42,16 @@ export class RecognitionService {
     const training = await manager.findOne(TrainingEntity, {
       where: { tenantId: request.tenantId, groupId: request.groupId },
     });
-    if (!training || training.snapshotVersion === 0) {
+    if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
       throw new VisageError(training?.status === 'running' ? 'TRAINING_IN_PROGRESS' : 'GROUP_NOT_TRAINED');
     }
     const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
     requireModel(faces, group.recognitionModel as RecognitionModel);
-    const snapshot = await this.training.snapshot(request, training.snapshotVersion);
+    const { snapshotVersion: version, snapshotId } = training;
+    const snapshot = await this.snapshots.get(
+      { tenantId: request.tenantId, groupId: request.groupId, snapshotId },
+      async () => TrainingSnapshot.fromParts(version, await loadSnapshotParts(manager, request, version)),
+    );
     const threshold = request.confidenceThreshold ?? defaultConfidenceThreshold;
 
     const limit = request.maxNumOfCandidatesReturned;
@@ -103,6 +110,25 @@ export class RecognitionService {
       where: { tenantId: ref.tenantId, groupId: ref.groupId, personId: In(personIds) },
     });
     return new Set(rows.map((p) => p.personId));
+  }
+
+  /** Drops the snapshots of groups deleted, or trained again, through another store process. */
+  async dropStaleSnapshots(): Promise<void> {
+    const held = this.snapshots.held();
+    if (held.length === 0) return;
+    try {
+      const current: { tenant_id: string; group_id: string; snapshot_id: string }[] = await this.dataSource.query(
+        `SELECT t.tenant_id, t.group_id, t.snapshot_id FROM training t
+         JOIN unnest($1::text[], $2::text[]) AS h(tenant_id, group_id) USING (tenant_id, group_id)`,
+        [held.map((ref) => ref.tenantId), held.map((ref) => ref.groupId)],
+      );
+      const live = new Set(current.map((row) => `${row.tenant_id}\0${row.group_id}\0${row.snapshot_id}`));
+      for (const ref of held) {
+        if (!live.has(`${ref.tenantId}\0${ref.groupId}\0${ref.snapshotId}`)) this.snapshots.evictGroup(ref, 'stale');
+      }
+    } catch (error) {
+      this.logger.warn(`Could not check the cached snapshots against the database: ${(error as Error).message}`);
+    }
   }
 
   async verify(request: VerifyRequest): Promise<VerifyResult> {

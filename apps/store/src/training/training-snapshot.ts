@@ -114,6 +114,11 @@ export class TrainingSnapshot {
     return this.memory.buffer.byteLength + this.personIds.length * 48;
   }
 
+  /** Called when the snapshot is dropped: the scan threads let go of its memory, so that it can be freed. */
+  release(): void {
+    if (this.rows >= parallelFromRows) this.pool().release();
+  }
+
   /**
    * The persons whose best similarity with `query` is at least `minSimilarity`, best first, at most `limit`:
    * the same persons and order as comparing against every float32 vector.

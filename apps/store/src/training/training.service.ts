@@ -1,8 +1,10 @@
 /**
  * Training turns a group's faces into a versioned snapshot. It runs in the background of the store process
  * that accepted it, under a lease it keeps renewing; if that process dies, another store takes the expired
- * lease over and runs the training again, so a training is never left "running" forever.
+ * lease over and runs the training again, so a training is never left "running" forever. The lease carries a
+ * token only its holder knows: a process that lost the lease (stalled past it) cannot renew or finish it.
  */
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { VisageError, type GroupRef, type TrainingStatusView } from '#contracts';
 import { littleEndianToFloat32 } from '#messaging';
@@ -12,22 +14,35 @@ import { DATA_SOURCE } from '../database/database.module';
 import { TrainingEntity, type LargePersonGroupEntity } from '../database/entities';
 import { GroupsService } from '../groups/groups.service';
 import { SnapshotEncoder, snapshotPartRows, type SnapshotPart } from './snapshot-encoding';
-import { loadSnapshotParts, saveSnapshotPart } from './snapshot-storage';
-import { TrainingSnapshot } from './training-snapshot';
+import { saveSnapshotPart } from './snapshot-storage';
+import { TrainingSlots } from './training-slots';
 
-export const TRAINING_LEASE_MS = Symbol('TRAINING_LEASE_MS');
+export interface TrainingOptions {
+  /** Length of the lease a running training renews. */
+  leaseMs: number;
+  /** Trainings building at once in this process. */
+  concurrency: number;
+}
+
+export const TRAINING_OPTIONS = Symbol('TRAINING_OPTIONS');
+
+/** The running training one build works on, as its store process holds it. */
+type Lease = Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'> & { leaseToken: string };
 
 @Injectable()
 export class TrainingService {
   private readonly logger = new Logger('training');
-  private readonly snapshots = new Map<string, TrainingSnapshot>();
-  private readonly loading = new Map<string, Promise<TrainingSnapshot>>();
+  private readonly leaseMs: number;
+  private readonly slots: TrainingSlots;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(TRAINING_LEASE_MS) private readonly leaseMs: number,
+    @Inject(TRAINING_OPTIONS) options: TrainingOptions,
     private readonly groups: GroupsService,
-  ) {}
+  ) {
+    this.leaseMs = options.leaseMs;
+    this.slots = new TrainingSlots(options.concurrency);
+  }
 
   async start(ref: GroupRef): Promise<TrainingStatusView> {
     const { group, training } = await this.dataSource.transaction(async (manager) => {
@@ -43,13 +58,15 @@ export class TrainingService {
         lastActionAt: now,
         lastSuccessAt: prior?.lastSuccessAt ?? null,
         snapshotVersion: prior?.snapshotVersion ?? 0,
+        snapshotId: prior?.snapshotId ?? null,
         buildingVersion: Math.max(prior?.snapshotVersion ?? 0, prior?.buildingVersion ?? 0) + 1,
         leaseUntil: new Date(now.getTime() + this.leaseMs),
+        leaseToken: randomUUID(),
       };
       await manager.save(TrainingEntity, training);
       return { group, training };
     });
-    void this.build(training);
+    void this.build({ ...training, leaseToken: training.leaseToken! });
     return statusView(group, training);
   }
 
@@ -62,42 +79,52 @@ export class TrainingService {
     return statusView(group, training);
   }
 
-  /** Claims trainings whose store process went away (lease expired) and runs them again here. */
+  /**
+   * Claims trainings whose store process went away (lease expired) and runs them again here, under a new token
+   * and a new building version: the process that lost the lease may still be writing the old version's parts.
+   */
   async resumeAbandoned(): Promise<void> {
     // TypeORM answers an UPDATE with [returned rows, affected count].
     const [claimed] = (await this.dataSource.query(
-      `UPDATE training SET lease_until = now() + make_interval(secs => $1::double precision / 1000)
+      `UPDATE training SET lease_until = now() + make_interval(secs => $1::double precision / 1000),
+         lease_token = gen_random_uuid(), building_version = building_version + 1
        WHERE status = 'running' AND lease_until < now()
-       RETURNING tenant_id, group_id, building_version`,
+       RETURNING tenant_id, group_id, building_version, lease_token`,
       [this.leaseMs],
-    )) as [{ tenant_id: string; group_id: string; building_version: number }[], number];
+    )) as [{ tenant_id: string; group_id: string; building_version: number; lease_token: string }[], number];
     for (const row of claimed) {
       this.logger.warn(`Resuming the abandoned training of group ${row.group_id}`);
-      void this.build({ tenantId: row.tenant_id, groupId: row.group_id, buildingVersion: row.building_version });
+      void this.build({
+        tenantId: row.tenant_id,
+        groupId: row.group_id,
+        buildingVersion: row.building_version,
+        leaseToken: row.lease_token,
+      });
     }
   }
 
-  /** The last successful snapshot of a group, from memory when this process has it. */
-  async snapshot(ref: GroupRef, version: number): Promise<TrainingSnapshot> {
-    const key = `${ref.tenantId}\0${ref.groupId}`;
-    const cached = this.snapshots.get(key);
-    if (cached?.version === version) return cached;
-    const loadKey = `${key}\0${version}`;
-    let loading = this.loading.get(loadKey);
-    if (!loading) {
-      loading = this.loadSnapshot(ref, version).finally(() => this.loading.delete(loadKey));
-      this.loading.set(loadKey, loading);
-    }
-    const snapshot = await loading;
-    this.snapshots.set(key, snapshot);
-    return snapshot;
-  }
-
-  private async build(training: Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'>): Promise<void> {
-    const { tenantId, groupId, buildingVersion: version } = training;
-    const renew = setInterval(() => void this.renewLease(training).catch(() => undefined), this.leaseMs / 3);
+  private async build(lease: Lease): Promise<void> {
+    const { tenantId, groupId, buildingVersion: version } = lease;
+    let lost = false;
+    const holdLease = () => {
+      if (lost) throw new LeaseLost();
+    };
+    // Renewed while waiting for a slot too: a waiting training is still running to its callers.
+    const renew = setInterval(
+      () =>
+        void this.renewLease(lease).then(
+          (held) => (lost ||= !held),
+          (error: Error) =>
+            this.logger.warn(`Could not renew the training lease of group ${groupId}: ${error.message}`),
+        ),
+      this.leaseMs / 3,
+    );
+    const release = await this.slots.acquire();
     const stopTimer = Metrics.trainingDuration.startTimer();
     try {
+      // The wait for a slot may have outlasted the lease.
+      lost ||= !(await this.renewLease(lease));
+      holdLease();
       await this.dataSource.query(
         'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3',
         [tenantId, groupId, version],
@@ -109,7 +136,8 @@ export class TrainingService {
       let chunk = 0;
       let rows = 0;
       const save = async (part: SnapshotPart | undefined) => {
-        if (part) await saveSnapshotPart(this.dataSource.manager, training, version, chunk++, part);
+        holdLease();
+        if (part) await saveSnapshotPart(this.dataSource.manager, lease, version, chunk++, part);
       };
       try {
         await reader.connect();
@@ -139,58 +167,92 @@ export class TrainingService {
         await reader.release();
       }
       if (rows === 0) throw new TrainingFailure('There is no face in the large person group.');
-      await this.finish(training, 'succeeded', null);
+      if (!(await this.finish(lease, 'succeeded', null))) throw new LeaseLost();
       stopTimer({ outcome: 'succeeded' });
       this.logger.log(`Trained group ${groupId}: ${rows} faces, snapshot version ${version}`);
     } catch (error) {
+      if (error instanceof LeaseLost) {
+        this.logger.warn(
+          `The training of group ${groupId} is no longer this process's (another store process took it over, ` +
+            'or the group was deleted); stopped here',
+        );
+        await this.discardParts(lease).catch((error: Error) =>
+          this.logger.warn(`Could not delete the parts of an abandoned training of ${groupId}: ${error.message}`),
+        );
+        stopTimer({ outcome: 'lease_lost' });
+        return;
+      }
       const message = error instanceof TrainingFailure ? error.message : 'Training failed; retry.';
       if (!(error instanceof TrainingFailure))
         this.logger.error(`Training of ${groupId} failed: ${(error as Error).message}`);
-      await this.finish(training, 'failed', message).catch(() => undefined);
+      await this.finish(lease, 'failed', message).catch((error: Error) =>
+        this.logger.error(`Could not record the failed training of ${groupId}: ${error.message}`),
+      );
       stopTimer({ outcome: 'failed' });
     } finally {
       clearInterval(renew);
+      release();
     }
   }
 
-  private async finish(
-    training: Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'>,
-    status: 'succeeded' | 'failed',
-    message: string | null,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  /** Records the outcome if this process still holds the lease; false when another process took it over. */
+  private async finish(lease: Lease, status: 'succeeded' | 'failed', message: string | null): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
       const succeeded = status === 'succeeded';
-      await manager.query(
-        `UPDATE training SET status = $4, message = $5, last_action_at = now(), lease_until = NULL,
-           snapshot_version = CASE WHEN $6 THEN building_version ELSE snapshot_version END,
-           last_success_at = CASE WHEN $6 THEN now() ELSE last_success_at END
-         WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND status = 'running'`,
-        [training.tenantId, training.groupId, training.buildingVersion, status, message, succeeded],
-      );
+      const [, updated] = (await manager.query(
+        `UPDATE training SET status = $5, message = $6, last_action_at = now(), lease_until = NULL, lease_token = NULL,
+           snapshot_version = CASE WHEN $7 THEN building_version ELSE snapshot_version END,
+           snapshot_id = CASE WHEN $7 THEN $8::uuid ELSE snapshot_id END,
+           last_success_at = CASE WHEN $7 THEN now() ELSE last_success_at END
+         WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND lease_token = $4 AND status = 'running'`,
+        [
+          lease.tenantId,
+          lease.groupId,
+          lease.buildingVersion,
+          lease.leaseToken,
+          status,
+          message,
+          succeeded,
+          randomUUID(),
+        ],
+      )) as [unknown, number];
+      if (updated === 0) return false;
       // Keep only the snapshot identify reads.
       await manager.query(
         `DELETE FROM training_snapshot_chunk c USING training t
          WHERE c.tenant_id = $1 AND c.group_id = $2 AND t.tenant_id = c.tenant_id AND t.group_id = c.group_id
            AND c.version <> t.snapshot_version`,
-        [training.tenantId, training.groupId],
+        [lease.tenantId, lease.groupId],
       );
+      return true;
     });
   }
 
-  private async renewLease(training: Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'>): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE training SET lease_until = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND status = 'running'`,
-      [training.tenantId, training.groupId, training.buildingVersion, this.leaseMs],
-    );
+  /** Extends the lease if this process still holds it; false when another process took it over. */
+  private async renewLease(lease: Lease): Promise<boolean> {
+    const [, updated] = (await this.dataSource.query(
+      `UPDATE training SET lease_until = now() + make_interval(secs => $5::double precision / 1000)
+       WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND lease_token = $4 AND status = 'running'`,
+      [lease.tenantId, lease.groupId, lease.buildingVersion, lease.leaseToken, this.leaseMs],
+    )) as [unknown, number];
+    return updated === 1;
   }
 
-  private async loadSnapshot(ref: GroupRef, version: number): Promise<TrainingSnapshot> {
-    return TrainingSnapshot.fromParts(version, await loadSnapshotParts(this.dataSource.manager, ref, version));
+  /** The parts a build wrote before it lost its lease: no training will ever point at their version. */
+  private async discardParts(lease: Lease): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM training_snapshot_chunk c WHERE c.tenant_id = $1 AND c.group_id = $2 AND c.version = $3
+         AND NOT EXISTS (SELECT 1 FROM training t WHERE t.tenant_id = c.tenant_id AND t.group_id = c.group_id
+           AND $3 IN (t.snapshot_version, t.building_version))`,
+      [lease.tenantId, lease.groupId, lease.buildingVersion],
+    );
   }
 }
 
 class TrainingFailure extends Error {}
+
+/** Another store process holds the training's lease now, or the training is gone with its group. */
+class LeaseLost extends Error {}
 
 function statusView(group: LargePersonGroupEntity, training: TrainingEntity): TrainingStatusView {
   return {

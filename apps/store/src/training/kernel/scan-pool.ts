@@ -45,6 +45,11 @@ export class ScanPool {
     );
   }
 
+  /** Has the threads let go of the memories they scanned, so that the memory of a dropped snapshot is freed. */
+  release(): void {
+    for (const thread of this.threads) thread.worker.postMessage('release');
+  }
+
   private run(thread: Thread, job: Omit<ScanJob, 'id'>): Promise<void> {
     const id = this.nextJobId++;
     return new Promise<void>((resolve, reject) => {
