@@ -16,7 +16,7 @@ import {
 } from '#messaging';
 import { boundPort, gaugeFromState, nestLogLevels, startOpsServer } from '#observability';
 import { openDatabase } from './database/data-source';
-import { pruneAppliedWrites } from './idempotency/applied-writes';
+import { appliedWriteRetentionHours, pruneAppliedWrites } from './idempotency/applied-writes';
 import { StoreConfig } from './store.config';
 import { recentlyServedShards } from './status/shard-ownership';
 import { StoreModule } from './store.module';
@@ -53,7 +53,13 @@ async function bootstrap(): Promise<void> {
     );
     app.useGlobalFilters(new PassRpcErrorsThrough());
     app.enableShutdownHooks();
-    const prune = setInterval(() => void pruneAppliedWrites(dataSource, 48).catch(() => undefined), 3_600_000);
+    const prune = setInterval(
+      () =>
+        void pruneAppliedWrites(dataSource, appliedWriteRetentionHours).catch((error: Error) =>
+          logger.warn(`Pruning applied writes failed: ${error.message}`),
+        ),
+      3_600_000,
+    );
     prune.unref();
     const shards = shardQueueNames(config.SHARD_COUNT);
     const recentlyServed = () => recentlyServedShards(transport, config.SHARD_COUNT);
