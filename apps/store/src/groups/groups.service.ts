@@ -4,6 +4,7 @@ import {
   type CreateGroupRequest,
   type GroupRef,
   type GroupView,
+  type IdempotentWrite,
   type ListPage,
   type TenantScoped,
   type UpdateRequest,
@@ -12,29 +13,32 @@ import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { LargePersonGroupEntity } from '../database/entities';
 import { groupView, pgErrorCode, PgErrors } from '../database/views';
+import { applyOnce } from '../idempotency/applied-writes';
 
 @Injectable()
 export class GroupsService {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async create(request: CreateGroupRequest): Promise<GroupView> {
-    const now = new Date();
-    const row: LargePersonGroupEntity = {
-      tenantId: request.tenantId,
-      groupId: request.groupId,
-      name: request.name,
-      userData: request.userData ?? null,
-      recognitionModel: request.recognitionModel,
-      createdAt: now,
-      updatedAt: now,
-    };
-    try {
-      await this.dataSource.getRepository(LargePersonGroupEntity).insert(row);
-    } catch (error) {
-      if (pgErrorCode(error) === PgErrors.uniqueViolation) throw new VisageError('GROUP_EXISTS');
-      throw error;
-    }
-    return groupView(row);
+    return applyOnce(this.dataSource, request, async (manager) => {
+      const now = new Date();
+      const row: LargePersonGroupEntity = {
+        tenantId: request.tenantId,
+        groupId: request.groupId,
+        name: request.name,
+        userData: request.userData ?? null,
+        recognitionModel: request.recognitionModel,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await manager.insert(LargePersonGroupEntity, row);
+      } catch (error) {
+        if (pgErrorCode(error) === PgErrors.uniqueViolation) throw new VisageError('GROUP_EXISTS');
+        throw error;
+      }
+      return groupView(row);
+    });
   }
 
   async get(ref: GroupRef): Promise<GroupView> {
@@ -50,8 +54,8 @@ export class GroupsService {
     return rows.map(groupView);
   }
 
-  async update(request: GroupRef & UpdateRequest): Promise<GroupView> {
-    return this.dataSource.transaction(async (manager) => {
+  async update(request: GroupRef & UpdateRequest & IdempotentWrite): Promise<GroupView> {
+    return applyOnce(this.dataSource, request, async (manager) => {
       const row = await this.require(manager, request, 'update');
       if (request.name !== undefined) row.name = request.name;
       if (request.userData !== undefined) row.userData = request.userData;
@@ -61,12 +65,15 @@ export class GroupsService {
     });
   }
 
-  async delete(ref: GroupRef): Promise<{ deleted: true }> {
-    const result = await this.dataSource
-      .getRepository(LargePersonGroupEntity)
-      .delete({ tenantId: ref.tenantId, groupId: ref.groupId });
-    if (!result.affected) throw new VisageError('GROUP_NOT_FOUND');
-    return { deleted: true };
+  async delete(request: GroupRef & IdempotentWrite): Promise<{ deleted: true }> {
+    return applyOnce(this.dataSource, request, async (manager) => {
+      const result = await manager.delete(LargePersonGroupEntity, {
+        tenantId: request.tenantId,
+        groupId: request.groupId,
+      });
+      if (!result.affected) throw new VisageError('GROUP_NOT_FOUND');
+      return { deleted: true as const };
+    });
   }
 
   /**

@@ -4,13 +4,14 @@
  * lease over and runs the training again, so a training is never left "running" forever.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { VisageError, type GroupRef, type TrainingStatusView } from '#contracts';
+import { VisageError, type GroupRef, type IdempotentWrite, type TrainingStatusView } from '#contracts';
 import { littleEndianToFloat32 } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { TrainingEntity, type LargePersonGroupEntity } from '../database/entities';
 import { GroupsService } from '../groups/groups.service';
+import { applyOnce } from '../idempotency/applied-writes';
 import { SnapshotEncoder, snapshotPartRows, type SnapshotPart } from './snapshot-encoding';
 import { loadSnapshotParts, saveSnapshotPart } from './snapshot-storage';
 import { TrainingSnapshot } from './training-snapshot';
@@ -29,8 +30,9 @@ export class TrainingService {
     private readonly groups: GroupsService,
   ) {}
 
-  async start(ref: GroupRef): Promise<TrainingStatusView> {
-    const { group, training } = await this.dataSource.transaction(async (manager) => {
+  async start(ref: GroupRef & IdempotentWrite): Promise<TrainingStatusView> {
+    let started: TrainingEntity | undefined;
+    const view = await applyOnce(this.dataSource, ref, async (manager) => {
       const group = await this.groups.require(manager, ref, 'update');
       const prior = await manager.findOne(TrainingEntity, { where: { tenantId: ref.tenantId, groupId: ref.groupId } });
       if (prior?.status === 'running') throw new VisageError('TRAINING_IN_PROGRESS');
@@ -47,10 +49,12 @@ export class TrainingService {
         leaseUntil: new Date(now.getTime() + this.leaseMs),
       };
       await manager.save(TrainingEntity, training);
-      return { group, training };
+      started = training;
+      return statusView(group, training);
     });
-    void this.build(training);
-    return statusView(group, training);
+    // A replay answers the first 202 and starts nothing.
+    if (started) void this.build(started);
+    return view;
   }
 
   async status(ref: GroupRef): Promise<TrainingStatusView> {
