@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../apps/store/src/database/data-source';
 import { appliedWriteRetentionHours, pruneAppliedWrites } from '../apps/store/src/idempotency/applied-writes';
-import { face } from './support/api';
+import { face, sendRequest } from './support/api';
 import { postgresUrl, Stack, waitFor } from './support/stack';
 
 let stack: Stack;
@@ -43,15 +43,7 @@ async function send(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Answer> {
-  const isBytes = Buffer.isBuffer(body);
-  const response = await fetch(`${stack.baseUrl}${route}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : isBytes ? (body as Buffer) : JSON.stringify(body),
-  });
+  const response = await sendRequest(stack.baseUrl, method, route, body, headers);
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
