@@ -9,17 +9,27 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../apps/store/src/database/data-source';
-import { appliedWriteRetentionHours, pruneAppliedWrites } from '../apps/store/src/idempotency/applied-writes';
+import {
+  applyOnce,
+  appliedWriteRetentionHours,
+  pruneAppliedWrites,
+} from '../apps/store/src/idempotency/applied-writes';
 import { face, sendRequest } from './support/api';
 import { postgresUrl, Stack, waitFor } from './support/stack';
 
 let stack: Stack;
+let dataSource: DataSource;
 
 before(async () => {
   stack = await Stack.start();
+  dataSource = createDataSource(`${postgresUrl}/${stack.database}`, 3);
+  await dataSource.initialize();
 });
 
-after(async () => stack?.stop());
+after(async () => {
+  await dataSource?.destroy();
+  await stack?.stop();
+});
 
 interface Answer {
   status: number;
@@ -150,16 +160,20 @@ describe('a repeated Idempotency-Key answers the first answer once, another requ
       const groupId = group('create-person');
       await createGroup(groupId);
       const key = randomUUID();
-      const first = await send('POST', at(`/${groupId}/persons`), { name: 'Ada' }, keyed(key));
-      assertOk(first);
-      assertSameAnswer(await send('POST', at(`/${groupId}/persons`), { name: 'Ada' }, keyed(key)), first);
+      // At once: the store work queue handles them side by side, and the later ones wait for the first.
+      const [first, ...replays] = await Promise.all(
+        [1, 2, 3].map(() => send('POST', at(`/${groupId}/persons`), { name: 'Ada' }, keyed(key))),
+      );
+      assertOk(first!);
+      for (const replay of replays) assertSameAnswer(replay, first!);
+      assertSameAnswer(await send('POST', at(`/${groupId}/persons`), { name: 'Ada' }, keyed(key)), first!);
       assertKeyReused(await send('POST', at(`/${groupId}/persons`), { name: 'Bob' }, keyed(key)), dialect);
       const persons = (await send('GET', `/largepersongroups/${groupId}/persons`).then(json)).data as unknown as {
         id: string;
       }[];
       assert.deepEqual(
         persons.map((person) => person.id),
-        [idOf(first)],
+        [idOf(first!)],
       );
     });
 
@@ -290,15 +304,6 @@ describe('without an Idempotency-Key every request is a write of its own', () =>
 });
 
 describe('a key is remembered for 48 hours', () => {
-  let dataSource: DataSource;
-
-  before(async () => {
-    dataSource = createDataSource(`${postgresUrl}/${stack.database}`, 1);
-    await dataSource.initialize();
-  });
-
-  after(async () => dataSource?.destroy());
-
   /** Moves a key's record past the retention and prunes it, as the store does every hour. */
   async function forget(key: string): Promise<void> {
     const [, aged] = (await dataSource.query(
@@ -336,4 +341,33 @@ describe('a key is remembered for 48 hours', () => {
     assertOk(again);
     assert.notEqual(idOf(again), idOf(first));
   });
+});
+
+test('a second delivery of a write being applied waits for the first and answers its answer', async () => {
+  const write = { requestId: `test:key:${randomUUID()}`, fingerprint: 'same request' };
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let started = () => {};
+  const firstStarted = new Promise<void>((resolve) => (started = resolve));
+  const first = applyOnce(dataSource, write, async () => {
+    started();
+    await released;
+    return { answer: 'first' };
+  });
+  await firstStarted;
+  let secondApplied = false;
+  const second = applyOnce(dataSource, write, async () => {
+    secondApplied = true;
+    return { answer: 'second' };
+  });
+  const waitingOnLock = async () => {
+    const [row] = (await dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    )) as { n: number }[];
+    return row!.n > 0;
+  };
+  await waitFor(async () => secondApplied || (await waitingOnLock()), 10_000, 'the second delivery to reach Postgres');
+  release();
+  assert.deepEqual(await Promise.all([first, second]), [{ answer: 'first' }, { answer: 'first' }]);
+  assert.equal(secondApplied, false);
 });
