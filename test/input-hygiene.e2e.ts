@@ -160,7 +160,14 @@ test('the store answers a value Postgres refuses at once, without redelivery or 
       (requestId) =>
         rpc.send(
           'persons.update',
-          { tenantId: 'default', groupId: 'hygiene', personId, name: null as unknown as string },
+          {
+            tenantId: 'default',
+            groupId: 'hygiene',
+            personId,
+            name: null as unknown as string,
+            requestId,
+            fingerprint: 'rename-to-null',
+          },
           { requestId },
         ),
     ],

@@ -4,6 +4,7 @@
  * services, as two store processes, on a fresh Postgres database with the real migrations; Postgres row locks
  * stand in for a stalled process.
  */
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Client } from 'pg';
@@ -84,7 +85,7 @@ async function stalledTrainings(): Promise<number> {
 }
 
 test('a store whose lease was taken over stops; the store that took it finishes, once', async () => {
-  const group = (groupId: string) => ({ tenantId: 'default', groupId });
+  const group = (groupId: string) => ({ tenantId: 'default', groupId, requestId: randomUUID(), fingerprint: 'train' });
   for (const [marker, groupId] of ['g', 'h', 'k'].entries()) await seedGroup(groupId, marker);
   const lostBefore = await trainingsEnded('lease_lost');
 

@@ -18,15 +18,7 @@ export class EnvelopeApi {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
-    const isBytes = Buffer.isBuffer(body);
-    const response = await fetch(`${this.baseUrl}${route}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : isBytes ? (body as Buffer) : JSON.stringify(body),
-    });
+    const response = await sendRequest(this.baseUrl, method, route, body, headers);
     const text = await response.text();
     let parsed: ApiResponse<T>['body'];
     try {
@@ -55,6 +47,25 @@ export class EnvelopeApi {
       headers,
     );
   }
+}
+
+/** One request as a caller sends it: bytes as application/octet-stream, anything else as JSON. */
+export function sendRequest(
+  baseUrl: string,
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const isBytes = Buffer.isBuffer(body);
+  return fetch(`${baseUrl}${route}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : isBytes ? (body as Buffer) : JSON.stringify(body),
+  });
 }
 
 export function face(file: string): Buffer {

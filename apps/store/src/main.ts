@@ -18,7 +18,7 @@ import {
 import { boundPort, gaugeFromState, nestLogLevels, startOpsServer } from '#observability';
 import { openDatabase } from './database/data-source';
 import { classifyDatabaseFault } from './database/database-fault.classifier';
-import { pruneAppliedWrites } from './idempotency/applied-writes';
+import { appliedWriteRetentionHours, pruneAppliedWrites } from './idempotency/applied-writes';
 import { StoreConfig } from './store.config';
 import { recentlyServedShards } from './status/shard-ownership';
 import { StoreModule } from './store.module';
@@ -60,7 +60,13 @@ async function bootstrap(): Promise<void> {
     );
     app.useGlobalFilters(new PassRpcErrorsThrough());
     app.enableShutdownHooks();
-    const prune = setInterval(() => void pruneAppliedWrites(dataSource, 48).catch(() => undefined), 3_600_000);
+    const prune = setInterval(
+      () =>
+        void pruneAppliedWrites(dataSource, appliedWriteRetentionHours).catch((error: Error) =>
+          logger.warn(`Pruning applied writes failed: ${error.message}`),
+        ),
+      3_600_000,
+    );
     prune.unref();
     const shards = shardQueueNames(config.SHARD_COUNT);
     const recentlyServed = () => recentlyServedShards(transport, config.SHARD_COUNT);

@@ -101,12 +101,22 @@ export interface FaceRef extends PersonRef {
   persistedFaceId: string;
 }
 
+/**
+ * Carried by every write; a redelivered or retried request with the same id returns the first result. The id is
+ * the caller's Idempotency-Key (scoped to its tenant) or, without one, an id of its own for each HTTP request.
+ */
+export interface IdempotentWrite {
+  requestId: string;
+  /** Hash of what the request asks for; the same request id with another fingerprint is refused. */
+  fingerprint: string;
+}
+
 export interface ListPage {
   start?: string;
   top: number;
 }
 
-export interface CreateGroupRequest extends GroupRef {
+export interface CreateGroupRequest extends GroupRef, IdempotentWrite {
   name: string;
   userData?: string | null;
   recognitionModel: RecognitionModel;
@@ -117,7 +127,7 @@ export interface UpdateRequest {
   userData?: string | null;
 }
 
-export interface CreatePersonRequest extends GroupRef {
+export interface CreatePersonRequest extends GroupRef, IdempotentWrite {
   name: string;
   userData?: string | null;
 }
@@ -129,13 +139,6 @@ export interface EnrolmentTarget {
 }
 
 // ---- store: person-level writes, ordered per person through the shard queues ----
-
-/** Carried by every shard write; a redelivered or retried request with the same id returns the first result. */
-export interface IdempotentWrite {
-  requestId: string;
-  /** Hash of what the request asks for; the same request id with another fingerprint is refused. */
-  fingerprint: string;
-}
 
 export interface AddFaceRequest extends PersonRef, IdempotentWrite {
   userData?: string | null;
@@ -153,7 +156,7 @@ export interface AddFaceReply {
   recognitionModel: RecognitionModel;
 }
 
-export interface UpdateFaceRequest extends FaceRef {
+export interface UpdateFaceRequest extends FaceRef, IdempotentWrite {
   userData?: string | null;
 }
 
@@ -215,18 +218,18 @@ export interface RpcContract {
   'groups.create': { request: CreateGroupRequest; reply: GroupView };
   'groups.get': { request: GroupRef; reply: GroupView };
   'groups.list': { request: TenantScoped & ListPage; reply: GroupView[] };
-  'groups.update': { request: GroupRef & UpdateRequest; reply: GroupView };
-  'groups.delete': { request: GroupRef; reply: { deleted: true } };
+  'groups.update': { request: GroupRef & UpdateRequest & IdempotentWrite; reply: GroupView };
+  'groups.delete': { request: GroupRef & IdempotentWrite; reply: { deleted: true } };
   'persons.create': { request: CreatePersonRequest; reply: PersonView };
   'persons.get': { request: PersonRef; reply: PersonView };
   'persons.list': { request: GroupRef & ListPage; reply: PersonView[] };
-  'persons.update': { request: PersonRef & UpdateRequest; reply: PersonView };
+  'persons.update': { request: PersonRef & UpdateRequest & IdempotentWrite; reply: PersonView };
   'persons.enrolmentTarget': { request: PersonRef; reply: EnrolmentTarget };
   'faces.get': { request: FaceRef; reply: PersistedFaceView };
   'faces.update': { request: UpdateFaceRequest; reply: PersistedFaceView };
 
   'detected.save': { request: SaveDetectedFacesRequest; reply: { faceIds: string[] } };
-  'training.start': { request: GroupRef; reply: TrainingStatusView };
+  'training.start': { request: GroupRef & IdempotentWrite; reply: TrainingStatusView };
   'training.status': { request: GroupRef; reply: TrainingStatusView };
   'faces.identify': { request: IdentifyRequest; reply: IdentifyResult[] };
   'faces.verify': { request: VerifyRequest; reply: VerifyResult };

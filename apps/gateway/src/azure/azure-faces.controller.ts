@@ -45,8 +45,9 @@ export class AzureFacesController {
     @PersonIdParam() personId: string,
     @PersistedFaceIdParam() persistedFaceId: string,
     @Body() body: UpdateFaceBody,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<void> {
-    await this.faces.update(caller, { groupId, personId }, persistedFaceId, body);
+    await this.faces.update(caller, { groupId, personId }, persistedFaceId, body, idempotencyKey);
   }
 
   @Delete(':persistedFaceId')

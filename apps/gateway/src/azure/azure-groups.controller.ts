@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupIdParam } from '../common/validation';
 import { CreateGroupBody, GroupQuery, ListGroupsQuery, UpdateGroupBody } from '../groups/groups.dto';
 import { GroupsUseCases } from '../groups/groups.use-cases';
@@ -18,8 +19,9 @@ export class AzureGroupsController {
     @CurrentCaller() caller: Caller,
     @GroupIdParam('INVALID_GROUP_ID') groupId: string,
     @Body() body: CreateGroupBody,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<void> {
-    await this.groups.create(caller, groupId, body);
+    await this.groups.create(caller, groupId, body, idempotencyKey);
   }
 
   @Get()
@@ -37,12 +39,17 @@ export class AzureGroupsController {
     @CurrentCaller() caller: Caller,
     @GroupIdParam() groupId: string,
     @Body() body: UpdateGroupBody,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<void> {
-    await this.groups.update(caller, groupId, body);
+    await this.groups.update(caller, groupId, body, idempotencyKey);
   }
 
   @Delete(':groupId')
-  async delete(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string): Promise<void> {
-    await this.groups.delete(caller, groupId);
+  async delete(
+    @CurrentCaller() caller: Caller,
+    @GroupIdParam() groupId: string,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<void> {
+    await this.groups.delete(caller, groupId, idempotencyKey);
   }
 }

@@ -15,8 +15,13 @@ export class AzurePersonsController {
 
   @Post()
   @HttpCode(200)
-  async create(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Body() body: CreatePersonBody) {
-    return azureCreatedPerson(await this.persons.create(caller, groupId, body));
+  async create(
+    @CurrentCaller() caller: Caller,
+    @GroupIdParam() groupId: string,
+    @Body() body: CreatePersonBody,
+    @IdempotencyKey() idempotencyKey?: string,
+  ) {
+    return azureCreatedPerson(await this.persons.create(caller, groupId, body, idempotencyKey));
   }
 
   @Get()
@@ -35,8 +40,9 @@ export class AzurePersonsController {
     @GroupIdParam() groupId: string,
     @PersonIdParam() personId: string,
     @Body() body: UpdatePersonBody,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<void> {
-    await this.persons.update(caller, groupId, personId, body);
+    await this.persons.update(caller, groupId, personId, body, idempotencyKey);
   }
 
   @Delete(':personId')

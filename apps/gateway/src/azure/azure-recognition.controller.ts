@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/
 import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { GroupIdParam } from '../common/validation';
 import { DetectQuery } from '../detect/detect.dto';
@@ -33,8 +34,9 @@ export class AzureRecognitionController {
     @GroupIdParam() groupId: string,
     @Req() request: UrlSource & { path: string },
     @Res({ passthrough: true }) response: HeaderSink,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<void> {
-    await this.training.start(caller, groupId);
+    await this.training.start(caller, groupId, idempotencyKey);
     response.setHeader('operation-Location', absoluteUrl(request, request.path.replace(/\/train$/, '/training')));
   }
 

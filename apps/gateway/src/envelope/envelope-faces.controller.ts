@@ -43,8 +43,9 @@ export class EnvelopeFacesController {
     @PersonIdParam() personId: string,
     @PersistedFaceIdParam() persistedFaceId: string,
     @Body() body: UpdateFaceBody,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
-    return ok(faceData(await this.faces.update(caller, { groupId, personId }, persistedFaceId, body)));
+    return ok(faceData(await this.faces.update(caller, { groupId, personId }, persistedFaceId, body, idempotencyKey)));
   }
 
   @Delete(':persistedFaceId')

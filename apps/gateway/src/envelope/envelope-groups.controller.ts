@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupIdParam } from '../common/validation';
 import { CreateGroupBody, ListQuery, UpdateGroupBody } from '../groups/groups.dto';
 import { GroupsUseCases } from '../groups/groups.use-cases';
@@ -16,8 +17,9 @@ export class EnvelopeGroupsController {
     @CurrentCaller() caller: Caller,
     @GroupIdParam('INVALID_GROUP_ID') groupId: string,
     @Body() body: CreateGroupBody,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
-    return ok(groupData(await this.groups.create(caller, groupId, body)));
+    return ok(groupData(await this.groups.create(caller, groupId, body, idempotencyKey)));
   }
 
   @Get()
@@ -31,13 +33,22 @@ export class EnvelopeGroupsController {
   }
 
   @Patch(':groupId')
-  async update(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Body() body: UpdateGroupBody) {
-    return ok(groupData(await this.groups.update(caller, groupId, body)));
+  async update(
+    @CurrentCaller() caller: Caller,
+    @GroupIdParam() groupId: string,
+    @Body() body: UpdateGroupBody,
+    @IdempotencyKey() idempotencyKey?: string,
+  ) {
+    return ok(groupData(await this.groups.update(caller, groupId, body, idempotencyKey)));
   }
 
   @Delete(':groupId')
-  async delete(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string) {
-    await this.groups.delete(caller, groupId);
+  async delete(
+    @CurrentCaller() caller: Caller,
+    @GroupIdParam() groupId: string,
+    @IdempotencyKey() idempotencyKey?: string,
+  ) {
+    await this.groups.delete(caller, groupId, idempotencyKey);
     return ok(deletedData(groupId));
   }
 }

@@ -14,8 +14,13 @@ export class EnvelopePersonsController {
 
   @Post()
   @HttpCode(200)
-  async create(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Body() body: CreatePersonBody) {
-    return ok(personData(await this.persons.create(caller, groupId, body)));
+  async create(
+    @CurrentCaller() caller: Caller,
+    @GroupIdParam() groupId: string,
+    @Body() body: CreatePersonBody,
+    @IdempotencyKey() idempotencyKey?: string,
+  ) {
+    return ok(personData(await this.persons.create(caller, groupId, body, idempotencyKey)));
   }
 
   @Get()
@@ -34,8 +39,9 @@ export class EnvelopePersonsController {
     @GroupIdParam() groupId: string,
     @PersonIdParam() personId: string,
     @Body() body: UpdatePersonBody,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
-    return ok(personData(await this.persons.update(caller, groupId, personId, body)));
+    return ok(personData(await this.persons.update(caller, groupId, personId, body, idempotencyKey)));
   }
 
   @Delete(':personId')

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { GroupIdParam } from '../common/validation';
 import { DetectQuery } from '../detect/detect.dto';
@@ -30,8 +31,9 @@ export class EnvelopeRecognitionController {
     @GroupIdParam() groupId: string,
     @Req() request: UrlSource,
     @Res({ passthrough: true }) response: HeaderSink,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
-    const status = await this.training.start(caller, groupId);
+    const status = await this.training.start(caller, groupId, idempotencyKey);
     response.setHeader('operation-Location', absoluteUrl(request, `/largepersongroups/${groupId}/training`));
     return ok(trainingData(status));
   }

@@ -12,7 +12,7 @@ import {
 } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
-import { fingerprintOf, writeRequestId } from '../common/fingerprint';
+import { idempotentWrite } from '../common/idempotent-write';
 import { GatewayConfig } from '../gateway.config';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
 import { GroupModelCache } from '../groups/group-model.cache';
@@ -82,8 +82,16 @@ export class FacesUseCases {
       'faces.add',
       {
         ...ref,
-        requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
-        fingerprint: fingerprintOf('faces.add', path, bytes, query.userData, targetFace, detectionModel),
+        ...idempotentWrite(
+          caller,
+          idempotencyKey,
+          'faces.add',
+          path,
+          bytes,
+          query.userData,
+          targetFace,
+          detectionModel,
+        ),
         userData: query.userData ?? null,
         detectionModel,
         recognitionModel: target.recognitionModel,
@@ -98,10 +106,23 @@ export class FacesUseCases {
     return this.rpc.send('faces.get', { tenantId: caller.tenantId, ...path, persistedFaceId }, sendOptions(caller));
   }
 
-  update(caller: Caller, path: PersonPath, persistedFaceId: string, body: UpdateFaceBody): Promise<PersistedFaceView> {
+  update(
+    caller: Caller,
+    path: PersonPath,
+    persistedFaceId: string,
+    body: UpdateFaceBody,
+    idempotencyKey?: string,
+  ): Promise<PersistedFaceView> {
+    const change = { userData: body.userData };
     return this.rpc.send(
       'faces.update',
-      { tenantId: caller.tenantId, ...path, persistedFaceId, userData: body.userData },
+      {
+        tenantId: caller.tenantId,
+        ...path,
+        persistedFaceId,
+        ...change,
+        ...idempotentWrite(caller, idempotencyKey, 'faces.update', path, persistedFaceId, change),
+      },
       sendOptions(caller),
     );
   }
@@ -113,8 +134,7 @@ export class FacesUseCases {
         tenantId: caller.tenantId,
         ...path,
         persistedFaceId,
-        requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
-        fingerprint: fingerprintOf('faces.delete', path, persistedFaceId),
+        ...idempotentWrite(caller, idempotencyKey, 'faces.delete', path, persistedFaceId),
       },
       sendOptions(caller),
     );

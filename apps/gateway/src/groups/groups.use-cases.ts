@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { defaultRecognitionModel, VisageError, type GroupView } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
+import { idempotentWrite } from '../common/idempotent-write';
 import { GroupModelCache } from './group-model.cache';
 import type { CreateGroupBody, ListQuery, UpdateGroupBody } from './groups.dto';
 
@@ -12,15 +13,19 @@ export class GroupsUseCases {
     private readonly groupModels: GroupModelCache,
   ) {}
 
-  create(caller: Caller, groupId: string, body: CreateGroupBody): Promise<GroupView> {
+  create(caller: Caller, groupId: string, body: CreateGroupBody, idempotencyKey?: string): Promise<GroupView> {
+    const group = {
+      name: body.name,
+      userData: body.userData ?? null,
+      recognitionModel: body.recognitionModel ?? defaultRecognitionModel,
+    };
     return this.rpc.send(
       'groups.create',
       {
         tenantId: caller.tenantId,
         groupId,
-        name: body.name,
-        userData: body.userData ?? null,
-        recognitionModel: body.recognitionModel ?? defaultRecognitionModel,
+        ...group,
+        ...idempotentWrite(caller, idempotencyKey, 'groups.create', groupId, group),
       },
       sendOptions(caller),
     );
@@ -38,19 +43,29 @@ export class GroupsUseCases {
     );
   }
 
-  update(caller: Caller, groupId: string, body: UpdateGroupBody): Promise<GroupView> {
+  update(caller: Caller, groupId: string, body: UpdateGroupBody, idempotencyKey?: string): Promise<GroupView> {
     if (body.name === undefined && body.userData === undefined) {
       throw new VisageError('VALIDATION_ERROR', 'Give name, userData or both.');
     }
+    const change = { name: body.name, userData: body.userData };
     return this.rpc.send(
       'groups.update',
-      { tenantId: caller.tenantId, groupId, name: body.name, userData: body.userData },
+      {
+        tenantId: caller.tenantId,
+        groupId,
+        ...change,
+        ...idempotentWrite(caller, idempotencyKey, 'groups.update', groupId, change),
+      },
       sendOptions(caller),
     );
   }
 
-  async delete(caller: Caller, groupId: string): Promise<void> {
+  async delete(caller: Caller, groupId: string, idempotencyKey?: string): Promise<void> {
     this.groupModels.forget(caller.tenantId, groupId);
-    await this.rpc.send('groups.delete', { tenantId: caller.tenantId, groupId }, sendOptions(caller));
+    await this.rpc.send(
+      'groups.delete',
+      { tenantId: caller.tenantId, groupId, ...idempotentWrite(caller, idempotencyKey, 'groups.delete', groupId) },
+      sendOptions(caller),
+    );
   }
 }

@@ -92,7 +92,10 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
         IdempotencyKey: {
           name: 'Idempotency-Key',
           in: 'header',
-          description: 'Repeating the request with the same key returns the first result instead of writing twice',
+          description:
+            'For 48 hours the key is bound to your tenant, this operation, its target (the ids in the path) and its ' +
+            'body: the same request again answers the first answer instead of writing twice; another request ' +
+            'with the key is 422 IDEMPOTENCY_KEY_REUSED',
           schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
         },
       },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUuid, VisageError, type PersonView } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
-import { fingerprintOf, writeRequestId } from '../common/fingerprint';
+import { idempotentWrite } from '../common/idempotent-write';
 import type { ListQuery } from '../groups/groups.dto';
 import type { CreatePersonBody, UpdatePersonBody } from './persons.dto';
 
@@ -10,10 +10,16 @@ import type { CreatePersonBody, UpdatePersonBody } from './persons.dto';
 export class PersonsUseCases {
   constructor(private readonly rpc: RpcClient) {}
 
-  create(caller: Caller, groupId: string, body: CreatePersonBody): Promise<PersonView> {
+  create(caller: Caller, groupId: string, body: CreatePersonBody, idempotencyKey?: string): Promise<PersonView> {
+    const person = { name: body.name, userData: body.userData ?? null };
     return this.rpc.send(
       'persons.create',
-      { tenantId: caller.tenantId, groupId, name: body.name, userData: body.userData ?? null },
+      {
+        tenantId: caller.tenantId,
+        groupId,
+        ...person,
+        ...idempotentWrite(caller, idempotencyKey, 'persons.create', groupId, person),
+      },
       sendOptions(caller),
     );
   }
@@ -31,13 +37,26 @@ export class PersonsUseCases {
     );
   }
 
-  update(caller: Caller, groupId: string, personId: string, body: UpdatePersonBody): Promise<PersonView> {
+  update(
+    caller: Caller,
+    groupId: string,
+    personId: string,
+    body: UpdatePersonBody,
+    idempotencyKey?: string,
+  ): Promise<PersonView> {
     if (body.name === undefined && body.userData === undefined) {
       throw new VisageError('VALIDATION_ERROR', 'Give name, userData or both.');
     }
+    const change = { name: body.name, userData: body.userData };
     return this.rpc.send(
       'persons.update',
-      { tenantId: caller.tenantId, groupId, personId, name: body.name, userData: body.userData },
+      {
+        tenantId: caller.tenantId,
+        groupId,
+        personId,
+        ...change,
+        ...idempotentWrite(caller, idempotencyKey, 'persons.update', groupId, personId, change),
+      },
       sendOptions(caller),
     );
   }
@@ -49,8 +68,7 @@ export class PersonsUseCases {
         tenantId: caller.tenantId,
         groupId,
         personId,
-        requestId: writeRequestId(caller.tenantId, idempotencyKey, caller.requestId),
-        fingerprint: fingerprintOf('persons.delete', groupId, personId),
+        ...idempotentWrite(caller, idempotencyKey, 'persons.delete', groupId, personId),
       },
       sendOptions(caller),
     );

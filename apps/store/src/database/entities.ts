@@ -96,15 +96,18 @@ export class PersistedFaceEntity {
   @Column({ type: 'bytea' })
   embedding!: Buffer;
 
-  /** The write that created this face; unique, so a redelivered add can never insert twice. */
-  @Column({ name: 'request_id', type: 'text', unique: true })
+  /**
+   * The write that created this face. Not unique: a request id is remembered for 48 hours (applied_write), and
+   * after that the same Idempotency-Key is a new request.
+   */
+  @Column({ name: 'request_id', type: 'text' })
   requestId!: string;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
 
-/** The first result of every person-level write, keyed by its request id (Idempotency-Key or generated). */
+/** The first result of every write, keyed by its request id (Idempotency-Key or generated); pruned after 48 h. */
 @Entity('applied_write')
 export class AppliedWriteEntity {
   @PrimaryColumn({ name: 'request_id', type: 'text' })

@@ -87,7 +87,7 @@ export class FacesService {
   }
 
   async update(request: UpdateFaceRequest): Promise<PersistedFaceView> {
-    return this.dataSource.transaction(async (manager) => {
+    return applyOnce(this.dataSource, request, async (manager) => {
       const row = await this.require(manager, request);
       if (request.userData !== undefined) {
         row.userData = request.userData;

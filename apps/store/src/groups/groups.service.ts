@@ -4,6 +4,7 @@ import {
   type CreateGroupRequest,
   type GroupRef,
   type GroupView,
+  type IdempotentWrite,
   type ListPage,
   type TenantScoped,
   type UpdateRequest,
@@ -12,6 +13,7 @@ import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { LargePersonGroupEntity } from '../database/entities';
 import { groupView, pgErrorCode, PgErrors } from '../database/views';
+import { applyOnce } from '../idempotency/applied-writes';
 import { GroupDeletions } from './group-deletions';
 
 @Injectable()
@@ -22,23 +24,25 @@ export class GroupsService {
   ) {}
 
   async create(request: CreateGroupRequest): Promise<GroupView> {
-    const now = new Date();
-    const row: LargePersonGroupEntity = {
-      tenantId: request.tenantId,
-      groupId: request.groupId,
-      name: request.name,
-      userData: request.userData ?? null,
-      recognitionModel: request.recognitionModel,
-      createdAt: now,
-      updatedAt: now,
-    };
-    try {
-      await this.dataSource.getRepository(LargePersonGroupEntity).insert(row);
-    } catch (error) {
-      if (pgErrorCode(error) === PgErrors.uniqueViolation) throw new VisageError('GROUP_EXISTS');
-      throw error;
-    }
-    return groupView(row);
+    return applyOnce(this.dataSource, request, async (manager) => {
+      const now = new Date();
+      const row: LargePersonGroupEntity = {
+        tenantId: request.tenantId,
+        groupId: request.groupId,
+        name: request.name,
+        userData: request.userData ?? null,
+        recognitionModel: request.recognitionModel,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await manager.insert(LargePersonGroupEntity, row);
+      } catch (error) {
+        if (pgErrorCode(error) === PgErrors.uniqueViolation) throw new VisageError('GROUP_EXISTS');
+        throw error;
+      }
+      return groupView(row);
+    });
   }
 
   async get(ref: GroupRef): Promise<GroupView> {
@@ -54,8 +58,8 @@ export class GroupsService {
     return rows.map(groupView);
   }
 
-  async update(request: GroupRef & UpdateRequest): Promise<GroupView> {
-    return this.dataSource.transaction(async (manager) => {
+  async update(request: GroupRef & UpdateRequest & IdempotentWrite): Promise<GroupView> {
+    return applyOnce(this.dataSource, request, async (manager) => {
       const row = await this.require(manager, request, 'update');
       if (request.name !== undefined) row.name = request.name;
       if (request.userData !== undefined) row.userData = request.userData;
@@ -65,13 +69,17 @@ export class GroupsService {
     });
   }
 
-  async delete(ref: GroupRef): Promise<{ deleted: true }> {
-    const result = await this.dataSource
-      .getRepository(LargePersonGroupEntity)
-      .delete({ tenantId: ref.tenantId, groupId: ref.groupId });
-    if (!result.affected) throw new VisageError('GROUP_NOT_FOUND');
-    this.deletions.deleted(ref);
-    return { deleted: true };
+  async delete(request: GroupRef & IdempotentWrite): Promise<{ deleted: true }> {
+    const deleted = await applyOnce(this.dataSource, request, async (manager) => {
+      const result = await manager.delete(LargePersonGroupEntity, {
+        tenantId: request.tenantId,
+        groupId: request.groupId,
+      });
+      if (!result.affected) throw new VisageError('GROUP_NOT_FOUND');
+      return { deleted: true as const };
+    });
+    this.deletions.deleted(request);
+    return deleted;
   }
 
   /**

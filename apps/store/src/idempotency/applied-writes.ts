@@ -1,11 +1,14 @@
 /**
- * Delivery is at least once, so every person-level write runs through here: the first result is stored with
- * the write in one transaction, and a redelivered or retried request gets that result back instead of
- * writing twice.
+ * Delivery is at least once and callers retry, so every write runs through here: the first result is stored
+ * with the write in one transaction, and a redelivered or retried request gets that result back instead of
+ * writing twice. A result is remembered for `appliedWriteRetentionHours`; after that the same request id is a
+ * new request.
  */
 import { VisageError, type IdempotentWrite } from '#contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppliedWriteEntity } from '../database/entities';
+
+export const appliedWriteRetentionHours = 48;
 
 export async function applyOnce<R>(
   dataSource: DataSource,
@@ -13,15 +16,21 @@ export async function applyOnce<R>(
   work: (manager: EntityManager) => Promise<R>,
 ): Promise<R> {
   return dataSource.transaction(async (manager) => {
-    const prior = await manager.findOne(AppliedWriteEntity, { where: { requestId: write.requestId } });
-    if (prior) return replayOf<R>(write, prior);
+    // The store work queue runs several messages at once: claiming the id before the work makes a second
+    // delivery of it wait for this transaction and then replay its result, rather than apply it again.
+    const claimed = (await manager.query(
+      `INSERT INTO applied_write (request_id, fingerprint, reply, created_at) VALUES ($1, $2, 'null', now())
+       ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
+      [write.requestId, write.fingerprint],
+    )) as unknown[];
+    if (claimed.length === 0) {
+      return replayOf<R>(write, await manager.findOneByOrFail(AppliedWriteEntity, { requestId: write.requestId }));
+    }
     const reply = await work(manager);
-    await manager.insert(AppliedWriteEntity, {
-      requestId: write.requestId,
-      fingerprint: write.fingerprint,
-      reply: reply as object,
-      createdAt: new Date(),
-    });
+    await manager.query(`UPDATE applied_write SET reply = $2::jsonb WHERE request_id = $1`, [
+      write.requestId,
+      JSON.stringify(reply),
+    ]);
     return reply;
   });
 }
@@ -32,7 +41,7 @@ export function replayOf<R>(write: IdempotentWrite, prior: { fingerprint: string
   return prior.reply as R;
 }
 
-/** Results are kept long enough for any retry; older ones are pruned. */
+/** Forgets the results older than `olderThanHours`; answers how many. */
 export async function pruneAppliedWrites(dataSource: DataSource, olderThanHours: number): Promise<number> {
   const result = await dataSource.query(
     `DELETE FROM applied_write WHERE created_at < now() - make_interval(hours => $1)`,

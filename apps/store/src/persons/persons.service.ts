@@ -27,7 +27,7 @@ export class PersonsService {
   ) {}
 
   async create(request: CreatePersonRequest): Promise<PersonView> {
-    return this.dataSource.transaction(async (manager) => {
+    return applyOnce(this.dataSource, request, async (manager) => {
       // Share-lock the group so a concurrent group delete cannot orphan the new person.
       await this.groups.require(manager, request, 'share');
       const now = new Date();
@@ -71,8 +71,8 @@ export class PersonsService {
     return rows.map((row) => personView(row, faceIds.get(row.personId) ?? []));
   }
 
-  async update(request: PersonRef & UpdateRequest): Promise<PersonView> {
-    return this.dataSource.transaction(async (manager) => {
+  async update(request: PersonRef & UpdateRequest & IdempotentWrite): Promise<PersonView> {
+    return applyOnce(this.dataSource, request, async (manager) => {
       const row = await this.require(manager, request, true);
       if (request.name !== undefined) row.name = request.name;
       if (request.userData !== undefined) row.userData = request.userData;

@@ -6,13 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { VisageError, type GroupRef, type TrainingStatusView } from '#contracts';
+import { VisageError, type GroupRef, type IdempotentWrite, type TrainingStatusView } from '#contracts';
 import { littleEndianToFloat32 } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { TrainingEntity, type LargePersonGroupEntity } from '../database/entities';
 import { GroupsService } from '../groups/groups.service';
+import { applyOnce } from '../idempotency/applied-writes';
 import { SnapshotEncoder, snapshotPartRows, type SnapshotPart } from './snapshot-encoding';
 import { saveSnapshotPart } from './snapshot-storage';
 import { TrainingSlots } from './training-slots';
@@ -44,8 +45,9 @@ export class TrainingService {
     this.slots = new TrainingSlots(options.concurrency);
   }
 
-  async start(ref: GroupRef): Promise<TrainingStatusView> {
-    const { group, training } = await this.dataSource.transaction(async (manager) => {
+  async start(ref: GroupRef & IdempotentWrite): Promise<TrainingStatusView> {
+    let started: TrainingEntity | undefined;
+    const view = await applyOnce(this.dataSource, ref, async (manager) => {
       const group = await this.groups.require(manager, ref, 'update');
       const prior = await manager.findOne(TrainingEntity, { where: { tenantId: ref.tenantId, groupId: ref.groupId } });
       if (prior?.status === 'running') throw new VisageError('TRAINING_IN_PROGRESS');
@@ -64,10 +66,12 @@ export class TrainingService {
         leaseToken: randomUUID(),
       };
       await manager.save(TrainingEntity, training);
-      return { group, training };
+      started = training;
+      return statusView(group, training);
     });
-    void this.build({ ...training, leaseToken: training.leaseToken! });
-    return statusView(group, training);
+    // A replay answers the first 202 and starts nothing.
+    if (started) void this.build({ ...started, leaseToken: started.leaseToken! });
+    return view;
   }
 
   async status(ref: GroupRef): Promise<TrainingStatusView> {
