@@ -1,5 +1,17 @@
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { BrokerConfig } from '#config';
+
+/** The header deadline runs inside the whole request's, so a longer one could never apply (Node refuses it). */
+function AtMostRequestTimeout(): PropertyDecorator {
+  return ValidateBy({
+    name: 'atMostRequestTimeout',
+    validator: {
+      validate: (value, args) =>
+        typeof value === 'number' && value <= (args?.object as GatewayConfig).REQUEST_TIMEOUT_MS,
+      defaultMessage: () => 'must not exceed REQUEST_TIMEOUT_MS',
+    },
+  });
+}
 
 export class GatewayConfig extends BrokerConfig {
   @IsInt()
@@ -39,6 +51,25 @@ export class GatewayConfig extends BrokerConfig {
   @Min(100)
   @Max(600_000)
   DETECT_TIMEOUT_MS: number = 120_000;
+
+  /** Time a client has to send a request's headers; past it the connection is answered 408 and closed. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  @AtMostRequestTimeout()
+  HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /** Time a client has to send a whole request, headers and body; past it 408 and the connection closes. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS: number = 60_000;
+
+  /** Image requests (add face, detect) one key may have open at once; 0 turns the cap off. */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  IMAGE_REQUESTS_PER_KEY: number = 16;
 
   /** Hosts or CIDR ranges that image URLs may point to even though they are private or loopback. */
   @IsOptional()

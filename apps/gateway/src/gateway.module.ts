@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { RpcClient } from '#messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
+import { ImageRequestsGuard } from './auth/image-requests.guard';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 import { AzureRecognitionController } from './azure/azure-recognition.controller';
 import { AzureFacesController } from './azure/azure-faces.controller';
@@ -30,6 +31,7 @@ import { RpcModule } from './messaging/rpc.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ApiDescription, OpenApiController } from './openapi/openapi.controller';
 import { PersonsUseCases } from './persons/persons.use-cases';
+import { RequestBodyInterceptor } from './request-body/request-body.interceptor';
 import { Limits } from '#contracts';
 
 /** The controllers the API description covers: every route but the description's own. */
@@ -73,11 +75,14 @@ export class GatewayModule implements NestModule {
         DetectUseCases,
         IdentifyUseCases,
         VerifyUseCases,
-        // Guards run in this order: the rate limit counts per key, so it needs the key found first.
+        // Guards run in this order: the limits count per key, so they need the key found first. Bodies are read
+        // after every guard (RequestBodyInterceptor), so a refused request is answered before its body is read.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: ImageRequestsGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ServerTimingInterceptor },
       ],
     };
