@@ -71,6 +71,18 @@ export class GatewayConfig extends BrokerConfig {
   @Max(100_000)
   IMAGE_REQUESTS_PER_KEY: number = 16;
 
+  /** Extractions this gateway keeps at the detectors at once; the others wait their tenant's turn. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  EXTRACTIONS_IN_FLIGHT: number = 8;
+
+  /** Extractions one tenant may have waiting for a place at the detectors; 0 leaves the lines unbounded. */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  EXTRACTION_QUEUE_PER_TENANT: number = 64;
+
   /** Hosts or CIDR ranges that image URLs may point to even though they are private or loopback. */
   @IsOptional()
   @IsString()

@@ -18,6 +18,7 @@ import { EnvelopeGroupsController } from './envelope/envelope-groups.controller'
 import { EnvelopePersonsController } from './envelope/envelope-persons.controller';
 import { DetectUseCases } from './detect/detect.use-cases';
 import { EnvelopeRecognitionController } from './envelope/envelope-recognition.controller';
+import { ExtractionScheduler } from './extraction/extraction-scheduler';
 import { FacesUseCases } from './faces/faces.use-cases';
 import { IdentifyUseCases } from './identify/identify.use-cases';
 import { TrainingUseCases } from './training/training.use-cases';
@@ -75,6 +76,7 @@ export class GatewayModule implements NestModule {
         DetectUseCases,
         IdentifyUseCases,
         VerifyUseCases,
+        ExtractionScheduler,
         // Guards run in this order: the limits count per key, so they need the key found first. Bodies are read
         // after every guard (RequestBodyInterceptor), so a refused request is answered before its body is read.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
