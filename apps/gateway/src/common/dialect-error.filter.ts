@@ -10,7 +10,6 @@ import { renderEnvelopeError } from '../envelope/envelope.presenter';
 interface HttpResponse {
   status(code: number): HttpResponse;
   setHeader(name: string, value: string): void;
-  getHeader(name: string): unknown;
   json(body: unknown): void;
   headersSent: boolean;
 }
