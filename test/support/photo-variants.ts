@@ -1,7 +1,8 @@
 /**
  * Harder copies of the labelled photos, made with sharp, for the benchmarks and e2e tests: the face
  * shrunk to about 40 px on a grey 1024x768 canvas, blurred (gaussian sigma 3.5), rolled by 30 and 45 degrees;
- * a distant face in a full-HD picture; and scenes with their faces painted over, for false boxes.
+ * a distant face in a full-HD picture; scenes with their faces painted over, for false boxes; and crowds of
+ * several photos side by side, for images that cost many descriptor passes.
  */
 import sharp from 'sharp';
 import type { FaceRectangle } from '#contracts';
@@ -48,6 +49,23 @@ export async function facesErased(photo: Buffer, faces: FaceRectangle[]): Promis
 export async function inFullHd(photo: Buffer): Promise<Buffer> {
   const enlarged = await sharp(photo).resize(1080, 1080, { fit: 'inside' }).toBuffer();
   return onGreyCanvas(1920, 1080, { input: enlarged, gravity: 'centre' });
+}
+
+/** The photos side by side, `columns` to a row, on a grey canvas: one picture with a face from each. */
+export async function crowd(photos: Buffer[], columns: number): Promise<Buffer> {
+  const side = 250;
+  const rows = Math.ceil(photos.length / columns);
+  const layers = await Promise.all(
+    photos.map(async (photo, i) => ({
+      input: await sharp(photo).resize(side, side).toBuffer(),
+      left: (i % columns) * side,
+      top: Math.floor(i / columns) * side,
+    })),
+  );
+  return sharp({ create: { width: columns * side, height: rows * side, channels: 3, background: grey } })
+    .composite(layers)
+    .jpeg({ quality: 92 })
+    .toBuffer();
 }
 
 /** One layer on a plain grey canvas, as a JPEG like the other variants. */

@@ -57,8 +57,10 @@ export class Stack {
       SHARD_COUNT: String(options.shardCount ?? 8),
       DETECTOR_WORKERS: String(options.detectorWorkers ?? 2),
       LOG_LEVEL: 'warn',
-      // Suites drive load on purpose; the rate limit has its own suite.
+      // Suites drive load on purpose; the rate limit and the image limits have their own suites.
       RATE_LIMIT_PER_SECOND: '0',
+      IMAGE_REQUESTS_PER_KEY: '0',
+      EXTRACTION_QUEUE_PER_TENANT: '0',
       DETECTOR_OPS_PORT: '0',
       STORE_OPS_PORT: '0',
       GATEWAY_OPS_PORT: '0',

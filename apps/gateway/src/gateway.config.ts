@@ -6,6 +6,7 @@ import {
   Max,
   Min,
   Validate,
+  ValidateBy,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
@@ -30,6 +31,18 @@ function isProxyPeer(peer: string): boolean {
   const family = isIP(address);
   if (family === 0 || rest.length > 0) return false;
   return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/** The header deadline runs inside the whole request's, so a longer one could never apply (Node refuses it). */
+function AtMostRequestTimeout(): PropertyDecorator {
+  return ValidateBy({
+    name: 'atMostRequestTimeout',
+    validator: {
+      validate: (value, args) =>
+        typeof value === 'number' && value <= (args?.object as GatewayConfig).REQUEST_TIMEOUT_MS,
+      defaultMessage: () => 'must not exceed REQUEST_TIMEOUT_MS',
+    },
+  });
 }
 
 export class GatewayConfig extends BrokerConfig {
@@ -79,6 +92,37 @@ export class GatewayConfig extends BrokerConfig {
   @Min(100)
   @Max(600_000)
   DETECT_TIMEOUT_MS: number = 120_000;
+
+  /** Time a client has to send a request's headers; past it the connection is answered 408 and closed. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  @AtMostRequestTimeout()
+  HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /** Time a client has to send a whole request, headers and body; past it 408 and the connection closes. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS: number = 60_000;
+
+  /** Image requests (add face, detect) one key may have open at once; 0 turns the cap off. */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  IMAGE_REQUESTS_PER_KEY: number = 16;
+
+  /** Extractions this gateway keeps at the detectors at once; the others wait their tenant's turn. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  EXTRACTIONS_IN_FLIGHT: number = 8;
+
+  /** Extractions one tenant may have waiting for a place at the detectors; 0 leaves the lines unbounded. */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  EXTRACTION_QUEUE_PER_TENANT: number = 64;
 
   /** Hosts or CIDR ranges that image URLs may point to even though they are private or loopback. */
   @IsOptional()

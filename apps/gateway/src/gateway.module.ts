@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { RpcClient } from '#messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
+import { ImageRequestsGuard } from './auth/image-requests.guard';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 import { AzureRecognitionController } from './azure/azure-recognition.controller';
 import { AzureFacesController } from './azure/azure-faces.controller';
@@ -18,6 +19,7 @@ import { EnvelopeGroupsController } from './envelope/envelope-groups.controller'
 import { EnvelopePersonsController } from './envelope/envelope-persons.controller';
 import { DetectUseCases } from './detect/detect.use-cases';
 import { EnvelopeRecognitionController } from './envelope/envelope-recognition.controller';
+import { ExtractionScheduler } from './extraction/extraction-scheduler';
 import { FacesUseCases } from './faces/faces.use-cases';
 import { IdentifyUseCases } from './identify/identify.use-cases';
 import { TrainingUseCases } from './training/training.use-cases';
@@ -32,6 +34,7 @@ import { RpcModule } from './messaging/rpc.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ApiDescription, OpenApiController } from './openapi/openapi.controller';
 import { PersonsUseCases } from './persons/persons.use-cases';
+import { RequestBodyInterceptor } from './request-body/request-body.interceptor';
 import { Limits } from '#contracts';
 
 /** The controllers the API description covers: every route but the description's own. */
@@ -76,12 +79,17 @@ export class GatewayModule implements NestModule {
         DetectUseCases,
         IdentifyUseCases,
         VerifyUseCases,
-        // Guards run in this order: the rate limit counts per key, so it needs the key found first.
+        ExtractionScheduler,
+        // Guards run in this order: the limits count per key, so they need the key found first. Bodies are read
+        // after every guard (RequestBodyInterceptor), so a refused request is answered before its body is read.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: ImageRequestsGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },
-        // Interceptors run after the guards (a caller without a key hears 401 first) and before the pipes.
+        // Interceptors run after the guards (a caller without a key hears 401 first) and before the pipes: the
+        // body is read first, then checked against the input rules.
+        { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: InputRulesInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ServerTimingInterceptor },
       ],

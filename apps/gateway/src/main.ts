@@ -7,7 +7,6 @@ import { isIP } from 'node:net';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Limits } from '#contracts';
 import { loadConfig } from '#config';
 import { RpcClient } from '#messaging';
 import { boundPort, nestLogLevels, startOpsServer } from '#observability';
@@ -16,6 +15,7 @@ import { trustProxySetting } from './common/absolute-url';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { opsReadiness, ReadinessProbe } from './health/readiness-probe';
+import { RequestDeadlinesAdapter } from './request-body/request-deadlines.adapter';
 
 async function bootstrap(): Promise<void> {
   const logger = new ConsoleLogger('gateway', { json: true });
@@ -33,13 +33,15 @@ async function bootstrap(): Promise<void> {
       name: 'visage-gateway',
       defaultTimeoutMs: config.RPC_TIMEOUT_MS,
     });
-    const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, rpc, keys), {
+    const adapter = new RequestDeadlinesAdapter({
+      headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    });
+    // No body parser here: bodies are read after the guards (RequestBodyInterceptor), never before the key.
+    const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, rpc, keys), adapter, {
       logger,
       bodyParser: false,
     });
-    app.useBodyParser('json', { limit: '256kb' });
-    // One byte over the limit is enough to know an image is too big; the parser stops reading there.
-    app.useBodyParser('raw', { type: 'application/octet-stream', limit: Limits.imageMaxBytes });
     app.set('x-powered-by', false);
     app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
     app.enableShutdownHooks();

@@ -150,14 +150,18 @@ export type ErrorKey = keyof typeof ErrorCatalogue;
 /** A catalogue error, thrown once where the failure is found and rendered once per dialect. */
 export class VisageError extends Error {
   readonly entry: ErrorEntry;
+  /** For retryable errors: when the thrower knows how long a retry should wait (sent as `Retry-After`). */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     readonly key: ErrorKey,
     message?: string,
+    options: { retryAfterSeconds?: number } = {},
   ) {
     super(message ?? ErrorCatalogue[key].message);
     this.name = 'VisageError';
     this.entry = ErrorCatalogue[key];
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toWire(): WireError {

@@ -1,9 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { VisageError } from '#contracts';
 import { GatewayConfig } from '../gateway.config';
-import type { AuthenticatedRequest } from './authenticated-request';
+import { limitKeyOf, type AuthenticatedRequest } from './authenticated-request';
 import { TokenBuckets } from './token-buckets';
-import type { HeaderSink } from '../common/header-sink';
 
 /** More buckets than any key list needs; bounds the map whatever happens. */
 const maxBuckets = 10_000;
@@ -25,10 +24,13 @@ export class RateLimitGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (this.buckets === undefined || request.caller === undefined) return true;
-    const result = this.buckets.take(request.apiKey?.id ?? `tenant:${request.caller.tenantId}`);
+    const limitKey = limitKeyOf(request);
+    if (this.buckets === undefined || limitKey === undefined) return true;
+    const result = this.buckets.take(limitKey);
     if (result.allowed) return true;
-    context.switchToHttp().getResponse<HeaderSink>().setHeader('Retry-After', String(result.retryAfterSeconds));
-    throw new VisageError('RATE_LIMITED', `Rate limit is exceeded. Try again in ${result.retryAfterSeconds} seconds.`);
+    const { retryAfterSeconds } = result;
+    throw new VisageError('RATE_LIMITED', `Rate limit is exceeded. Try again in ${retryAfterSeconds} seconds.`, {
+      retryAfterSeconds,
+    });
   }
 }

@@ -8,6 +8,7 @@ import { AddFaceQuery, UpdateFaceBody } from '../faces/faces.dto';
 import { FacesUseCases } from '../faces/faces.use-cases';
 import { azureAddedFace, azureFace } from './azure.presenter';
 import { azurePaths } from './azure.routes';
+import { TakesImage } from '../request-body/takes-image.decorator';
 
 @Controller(azurePaths('largepersongroups/:groupId/persons/:personId/persistedfaces'))
 export class AzureFacesController {
@@ -16,6 +17,7 @@ export class AzureFacesController {
   /** "Add from stream" and "add from URL" share this route; the Content-Type picks one. */
   @Post()
   @HttpCode(200)
+  @TakesImage()
   async add(
     @CurrentCaller() caller: Caller,
     @GroupIdParam() groupId: string,

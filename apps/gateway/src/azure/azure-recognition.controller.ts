@@ -15,6 +15,7 @@ import { VerifyUseCases } from '../verify/verify.use-cases';
 import { azureDetectedFace, azureTrainingStatus } from './azure.presenter';
 import { azurePaths } from './azure.routes';
 import type { HeaderSink } from '../common/header-sink';
+import { TakesImage } from '../request-body/takes-image.decorator';
 
 /** Train, training status, detect, identify and verify in the Azure dialect (spec §3-§6). */
 @Controller(azurePaths(''))
@@ -47,6 +48,7 @@ export class AzureRecognitionController {
 
   @Post('detect')
   @HttpCode(200)
+  @TakesImage()
   async detect(@CurrentCaller() caller: Caller, @Query() query: DetectQuery, @Req() request: RequestWithBody) {
     const options = this.detector.options(query);
     const faces = await this.detector.detect(caller, imageInputOf(request), options);

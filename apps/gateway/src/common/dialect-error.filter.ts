@@ -10,14 +10,14 @@ import { renderEnvelopeError } from '../envelope/envelope.presenter';
 interface HttpResponse {
   status(code: number): HttpResponse;
   setHeader(name: string, value: string): void;
-  getHeader(name: string): unknown;
   json(body: unknown): void;
   headersSent: boolean;
 }
 
 interface HttpRequestLike {
   path: string;
-  headers: Record<string, string | string[] | undefined>;
+  /** Whether the whole request, body included, has arrived. */
+  complete: boolean;
 }
 
 @Catch()
@@ -30,7 +30,9 @@ export class DialectErrorFilter implements ExceptionFilter {
     const response = http.getResponse<HttpResponse>();
     const error = this.toCatalogue(exception, request);
     if (response.headersSent) return;
-    if (error.entry.retryable && !response.getHeader('Retry-After')) response.setHeader('Retry-After', '1');
+    if (error.entry.retryable) response.setHeader('Retry-After', String(error.retryAfterSeconds ?? 1));
+    // A refusal before or while reading the body: closing the connection spares reading the rest of it.
+    if (!request.complete) response.setHeader('Connection', 'close');
     const azure = /^\/face\//i.test(request.path);
     const body = azure ? renderAzureError(error) : renderEnvelopeError(error);
     if (azure) response.setHeader('x-ms-error-code', error.entry.azureCode);
@@ -41,21 +43,10 @@ export class DialectErrorFilter implements ExceptionFilter {
     if (exception instanceof VisageError) return exception;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const type = (exception.getResponse() as { type?: string })?.type ?? (exception.cause as { type?: string })?.type;
       if (status === 404) return new VisageError('ROUTE_NOT_FOUND');
-      if (status === 413) {
-        const isImage = String(request.headers['content-type'] ?? '').startsWith('application/octet-stream');
-        return new VisageError(isImage ? 'IMAGE_TOO_LARGE' : 'BODY_TOO_LARGE');
-      }
-      if (status === 400 && (type === 'entity.parse.failed' || /JSON/i.test(exception.message))) {
-        return new VisageError('INVALID_JSON');
-      }
       if (status === 415) return new VisageError('UNSUPPORTED_MEDIA_TYPE');
       if (status < 500) return new VisageError('VALIDATION_ERROR', exception.message);
     }
-    const bodyParserError = exception as { type?: string; status?: number };
-    if (bodyParserError?.type === 'entity.too.large') return this.toCatalogue(new HttpException('', 413), request);
-    if (bodyParserError?.type === 'entity.parse.failed') return new VisageError('INVALID_JSON');
     this.logger.error(`Unhandled error on ${request.path}: ${(exception as Error)?.stack ?? String(exception)}`);
     return new VisageError('INTERNAL_ERROR');
   }

@@ -5,6 +5,7 @@ import { VisageError } from '#contracts';
 import { checkImageBytes } from '#imaging';
 import { UrlImageBody } from '../faces/faces.dto';
 import type { ImageFetcher } from '../images/image-fetcher';
+import { mediaTypeOf } from '../request-body/body-reader';
 
 /** An image as the caller sent it: raw bytes, or a URL to download. */
 export type ImageInput = { bytes: Buffer } | { url: string };
@@ -15,11 +16,11 @@ export interface RequestWithBody {
 }
 
 export function imageInputOf(request: RequestWithBody): ImageInput {
-  const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
-  if (contentType.startsWith('application/octet-stream')) {
+  const mediaType = mediaTypeOf(request);
+  if (mediaType === 'application/octet-stream') {
     return { bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) };
   }
-  if (contentType.startsWith('application/json')) {
+  if (mediaType === 'application/json') {
     const body = plainToInstance(UrlImageBody, request.body ?? {});
     if (validateSync(body).length > 0 || typeof request.body !== 'object') {
       throw new VisageError('INVALID_URL', 'Body must be {"url": "<http(s) image URL>"}.');

@@ -10,7 +10,7 @@ import {
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
-import { GatewayConfig } from '../gateway.config';
+import { ExtractionScheduler } from '../extraction/extraction-scheduler';
 import { ImageFetcher } from '../images/image-fetcher';
 import type { DetectQuery } from './detect.dto';
 import { azureLandmarks, type AzureLandmarks } from './face-landmarks';
@@ -44,7 +44,7 @@ export class DetectUseCases {
   constructor(
     private readonly rpc: RpcClient,
     private readonly images: ImageFetcher,
-    private readonly config: GatewayConfig,
+    private readonly extractions: ExtractionScheduler,
   ) {}
 
   options(query: DetectQuery): DetectOptions {
@@ -78,18 +78,14 @@ export class DetectUseCases {
   /** Every face of the image, largest first (at most 100); faceIds keep the vectors for identify and verify. */
   async detect(caller: Caller, image: ImageInput, options: DetectOptions): Promise<DetectedFaceView[]> {
     const bytes = await imageBytesOf(image, this.images);
-    const extracted = await this.rpc.send(
-      'detector.extract',
-      {
-        image: bytes,
-        detectionModel: options.detectionModel,
-        recognitionModel: options.recognitionModel,
-        purpose: 'detect',
-        returnLandmarks: options.returnFaceLandmarks,
-        maxFaces: maxFacesPerImage,
-      },
-      sendOptions(caller, { timeoutMs: this.config.DETECT_TIMEOUT_MS }),
-    );
+    const extracted = await this.extractions.extract(caller, {
+      image: bytes,
+      detectionModel: options.detectionModel,
+      recognitionModel: options.recognitionModel,
+      purpose: 'detect',
+      returnLandmarks: options.returnFaceLandmarks,
+      maxFaces: maxFacesPerImage,
+    });
     let faceIds: string[] = [];
     if (options.returnFaceId && extracted.faces.length > 0) {
       ({ faceIds } = await this.rpc.send(

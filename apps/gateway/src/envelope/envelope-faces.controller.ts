@@ -7,6 +7,7 @@ import { GroupIdParam, PersistedFaceIdParam, PersonIdParam } from '../common/val
 import { AddFaceQuery, UpdateFaceBody } from '../faces/faces.dto';
 import { FacesUseCases } from '../faces/faces.use-cases';
 import { addedFaceData, deletedData, faceData, ok } from './envelope.presenter';
+import { TakesImage } from '../request-body/takes-image.decorator';
 
 @Controller('largepersongroups/:groupId/persons/:personId/persistedfaces')
 export class EnvelopeFacesController {
@@ -14,6 +15,7 @@ export class EnvelopeFacesController {
 
   @Post()
   @HttpCode(200)
+  @TakesImage()
   async add(
     @CurrentCaller() caller: Caller,
     @GroupIdParam() groupId: string,

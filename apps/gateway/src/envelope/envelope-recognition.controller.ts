@@ -14,6 +14,7 @@ import { VerifyUseCases } from '../verify/verify.use-cases';
 import { ok, trainingData } from './envelope.presenter';
 import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { HeaderSink } from '../common/header-sink';
+import { TakesImage } from '../request-body/takes-image.decorator';
 
 @Controller()
 export class EnvelopeRecognitionController {
@@ -45,6 +46,7 @@ export class EnvelopeRecognitionController {
 
   @Post('detect')
   @HttpCode(200)
+  @TakesImage()
   async detect(@CurrentCaller() caller: Caller, @Query() query: DetectQuery, @Req() request: RequestWithBody) {
     const options = this.detector.options(query);
     return ok(await this.detector.detect(caller, imageInputOf(request), options));

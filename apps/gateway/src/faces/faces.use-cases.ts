@@ -13,7 +13,7 @@ import {
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
-import { GatewayConfig } from '../gateway.config';
+import { ExtractionScheduler } from '../extraction/extraction-scheduler';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
 import { GroupModelCache } from '../groups/group-model.cache';
 import { ImageFetcher } from '../images/image-fetcher';
@@ -29,7 +29,7 @@ export class FacesUseCases {
   constructor(
     private readonly rpc: RpcClient,
     private readonly images: ImageFetcher,
-    private readonly config: GatewayConfig,
+    private readonly extractions: ExtractionScheduler,
     private readonly groupModels: GroupModelCache,
   ) {}
 
@@ -49,11 +49,13 @@ export class FacesUseCases {
     const bytes = await imageBytesOf(image, this.images);
     const ref = { tenantId: caller.tenantId, ...path };
     const extract = (recognitionModel: RecognitionModel) =>
-      this.rpc.send(
-        'detector.extract',
-        { image: bytes, detectionModel, recognitionModel, purpose: 'enrol', targetFace },
-        sendOptions(caller, { timeoutMs: this.config.DETECT_TIMEOUT_MS }),
-      );
+      this.extractions.extract(caller, {
+        image: bytes,
+        detectionModel,
+        recognitionModel,
+        purpose: 'enrol',
+        targetFace,
+      });
     const checkTarget = () => this.rpc.send('persons.enrolmentTarget', ref, sendOptions(caller));
 
     const knownModel = this.groupModels.get(caller.tenantId, path.groupId);

@@ -238,7 +238,7 @@ function errorResponses(dialect: Dialect, schema: 'EnvelopeError' | 'AzureError'
   return {
     [`${dialect}Unauthorized`]: { description: 'missing or unknown API key', headers: azureHeader, content },
     [`${dialect}RateLimited`]: {
-      description: 'too many requests for the API key',
+      description: 'too many requests for the API key, or too many of its images open or waiting for detection',
       headers: { ...azureHeader, ...retryAfter },
       content,
     },
