@@ -145,7 +145,7 @@ describe('no body before the key', () => {
     request.destroy();
   });
 
-  test('a declared body over the image limit is refused from its length, without reading it', async () => {
+  test('a declared body over the image limit is refused from its length, before any of it is sent', async () => {
     const request = RawRequest.post(
       '/detect',
       imageHeaders({ 'content-length': sixMegabytes + 1, 'ocp-apim-subscription-key': key }),
@@ -153,7 +153,7 @@ describe('no body before the key', () => {
     const answer = await request.waitAnswer(5_000);
     assert.equal(answer.status, 400);
     assert.equal((JSON.parse(answer.body) as { error: { code: string } }).error.code, 'IMAGE_TOO_LARGE');
-    await request.waitClosed(5_000);
+    request.destroy();
   });
 });
 

@@ -49,7 +49,7 @@ export class Stack {
     await management('PUT', `/api/permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
     const port = await freePort();
     const env: Record<string, string> = {
-      AMQP_URL: `amqp://guest:guest@${brokerHost}/${vhost}`,
+      AMQP_URL: brokerUrl(vhost),
       RABBITMQ_MANAGEMENT_URL: managementUrl,
       DATABASE_URL: `${postgresUrl}/${database}`,
       PORT: String(port),
@@ -159,7 +159,7 @@ export async function waitFor(
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-async function management(method: string, apiPath: string, body?: unknown): Promise<void> {
+export async function management(method: string, apiPath: string, body?: unknown): Promise<void> {
   const url = new URL(managementUrl);
   const auth = Buffer.from(`${url.username}:${url.password}`).toString('base64');
   const response = await fetch(
@@ -171,6 +171,10 @@ async function management(method: string, apiPath: string, body?: unknown): Prom
     },
   );
   if (!response.ok) throw new Error(`RabbitMQ management ${method} ${apiPath}: ${response.status}`);
+}
+
+export function brokerUrl(vhost: string): string {
+  return `amqp://guest:guest@${brokerHost}/${encodeURIComponent(vhost)}`;
 }
 
 export async function freePort(): Promise<number> {

@@ -103,6 +103,9 @@ export class RpcClient {
       }, timeoutMs);
       this.pending.set(correlationId, { resolve: resolve as (value: Replied<unknown>) => void, reject, timer });
     });
+    // The deadline may pass while the publish still waits for the broker's confirm, before the caller holds this
+    // promise: that rejection must not count as unhandled (which ends the process); the caller still gets it.
+    reply.catch(() => undefined);
     try {
       await new Promise<void>((resolve, reject) => {
         channel.publish(

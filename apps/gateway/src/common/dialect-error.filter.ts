@@ -3,7 +3,7 @@
  * dialect of the route (Azure under /face/, envelope elsewhere). Unknown errors are logged, never shown.
  */
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { VisageError } from '#contracts';
+import { VisageError, type ErrorKey } from '#contracts';
 import { renderAzureError } from '../azure/azure.presenter';
 import { renderEnvelopeError } from '../envelope/envelope.presenter';
 
@@ -20,6 +20,8 @@ interface HttpRequestLike {
   complete: boolean;
 }
 
+const refusesUnread = new Set<ErrorKey>(['UNAUTHORIZED', 'RATE_LIMITED']);
+
 @Catch()
 export class DialectErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('gateway');
@@ -31,8 +33,10 @@ export class DialectErrorFilter implements ExceptionFilter {
     const error = this.toCatalogue(exception, request);
     if (response.headersSent) return;
     if (error.entry.retryable) response.setHeader('Retry-After', String(error.retryAfterSeconds ?? 1));
-    // A refusal before or while reading the body: closing the connection spares reading the rest of it.
-    if (!request.complete) response.setHeader('Connection', 'close');
+    // A caller without a valid key or over its limits is refused without reading the rest of its body. Other
+    // refusals (an image over the size limit, say) let the server discard the rest unread, so the caller's HTTP
+    // client, still sending, gets to read the answer instead of a reset connection.
+    if (!request.complete && refusesUnread.has(error.key)) response.setHeader('Connection', 'close');
     const azure = /^\/face\//i.test(request.path);
     const body = azure ? renderAzureError(error) : renderEnvelopeError(error);
     if (azure) response.setHeader('x-ms-error-code', error.entry.azureCode);

@@ -39,9 +39,10 @@ export async function readBody(request: IncomingMessage, response: ServerRespons
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit.maxBytes) return void chunks.push(chunk);
-      // Stop reading, but keep the connection: the refusal is still answered on it (then it closes).
+      // Keep nothing more, but let the rest flow by unread: the client, still sending, then gets to read the
+      // refusal (the request deadline bounds how long that may take).
       stop();
-      request.pause();
+      request.resume();
       reject(limit.tooLarge());
     };
     const onEnd = () => {
