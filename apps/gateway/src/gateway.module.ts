@@ -10,6 +10,7 @@ import { AzureGroupsController } from './azure/azure-groups.controller';
 import { AzurePersonsController } from './azure/azure-persons.controller';
 import { DialectErrorFilter } from './common/dialect-error.filter';
 import { InputRulesInterceptor } from './common/input-rules.interceptor';
+import { JsonBodyInterceptor } from './common/json-body.interceptor';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { ServerTimingInterceptor } from './common/server-timing.interceptor';
 import { createValidationPipe } from './common/validation';
@@ -82,6 +83,7 @@ export class GatewayModule implements NestModule {
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },
         // Interceptors run after the guards (a caller without a key hears 401 first) and before the pipes.
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: InputRulesInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ServerTimingInterceptor },
       ],

@@ -44,6 +44,8 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     validateCustomDecorators: false,
+    // One message per bad field: `top=abc` breaks int, min and max at once, and only the first says why.
+    stopAtFirstError: true,
     exceptionFactory: (errors) => new VisageError('VALIDATION_ERROR', describe(errors)),
   });
 }
