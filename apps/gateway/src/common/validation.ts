@@ -1,6 +1,6 @@
 /** Input checks shared by both dialects: ids in paths, and DTO validation that fails with catalogue errors. */
 import { Param, ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { IsEmpty, ValidateIf } from 'class-validator';
 import { isUuid, Limits, VisageError, type ErrorKey } from '#contracts';
 
 /** Azure answers a malformed id with "not found" (404), except where the id is being created. */
@@ -38,6 +38,10 @@ export const sentUnlessOmitted = (_object: object, value: unknown): boolean => v
  * cannot be "nothing"). `IsOptional` stays only on `userData`, where null means "no user data".
  */
 export const IsOmittable = (): PropertyDecorator => ValidateIf(sentUnlessOmitted);
+
+/** The non-large PersonGroup family is not served: the field is named so that the refusal can say so. */
+export const NotServedPersonGroupId = (): PropertyDecorator =>
+  IsEmpty({ message: 'personGroupId is not supported (PersonGroup is not served); use largePersonGroupId.' });
 
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({

@@ -13,14 +13,14 @@ import {
   ROUTE_ARGS_METADATA,
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { Limits } from '#contracts';
+import { ErrorCatalogue, Limits, type ErrorKey } from '#contracts';
 import { IS_PUBLIC } from '../auth/public.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupIdPipe, UuidPipe } from '../common/validation';
 import { UrlImageBody } from '../faces/faces.dto';
 import { dtoSchema, type Schema } from './dto-schema';
 import { operationDocs, type Dialect, type OperationDoc } from './operation-docs';
-import { ref, replySchemas } from './reply-schemas';
+import { replySchemas } from './reply-schemas';
 
 export type OpenApiDocument = Schema & { paths: Record<string, Record<string, Operation>> };
 
@@ -99,10 +99,6 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
           schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
         },
       },
-      responses: {
-        ...errorResponses('envelope', 'EnvelopeError'),
-        ...errorResponses('azure', 'AzureError'),
-      },
     },
   };
 }
@@ -151,11 +147,8 @@ function describeOperation(
   for (const [code, description] of Object.entries(doc.alsoAnswers ?? {})) {
     responses[code] = answer(dialect, doc, description);
   }
-  if (!isPublic) {
-    responses['401'] = { $ref: `#/components/responses/${dialect}Unauthorized` };
-    responses['429'] = { $ref: `#/components/responses/${dialect}RateLimited` };
-    responses.default = { $ref: `#/components/responses/${dialect}Error` };
-  }
+  if (!isPublic && !doc.errors) throw new Error(`OpenAPI: ${controller.name}.${method} declares no errors`);
+  Object.assign(responses, errorAnswers(dialect, doc.errors ?? []));
   return {
     operationId: `${controller.name.replace(/Controller$/, '')}_${method}`,
     summary: doc.summary,
@@ -230,24 +223,42 @@ function headersOf(headers: Record<string, string> = {}): Schema {
   );
 }
 
-function errorResponses(dialect: Dialect, schema: 'EnvelopeError' | 'AzureError'): Record<string, Schema> {
-  const content = { 'application/json': { schema: ref(schema) } };
-  const azureHeader: Schema =
-    dialect === 'azure' ? { 'x-ms-error-code': { description: 'error.code', schema: { type: 'string' } } } : {};
-  const retryAfter = { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } };
-  return {
-    [`${dialect}Unauthorized`]: { description: 'missing or unknown API key', headers: azureHeader, content },
-    [`${dialect}RateLimited`]: {
-      description: 'too many requests for the API key',
-      headers: { ...azureHeader, ...retryAfter },
-      content,
-    },
-    [`${dialect}Error`]: {
-      description: 'an error of the catalogue (docs/api.md); 503 and 504 carry Retry-After',
-      headers: azureHeader,
-      content,
-    },
-  };
+/** One answer per error status, listing the catalogue codes of that status the operation may answer. */
+function errorAnswers(dialect: Dialect, keys: readonly ErrorKey[]): Record<string, Schema> {
+  const byStatus = new Map<number, ErrorKey[]>();
+  for (const key of new Set(keys)) {
+    const status = ErrorCatalogue[key].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), key]);
+  }
+  const answers: Record<string, Schema> = {};
+  for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
+    const entries = byStatus.get(status)!.map((key) => ErrorCatalogue[key]);
+    const codes = [...new Set(entries.map((entry) => (dialect === 'azure' ? entry.azureCode : entry.code)))];
+    const code = { type: 'string', enum: codes };
+    const schema =
+      dialect === 'azure'
+        ? errorObject({ error: errorObject({ code, message: { type: 'string' } }) })
+        : errorObject({
+            success: { type: 'boolean', const: false },
+            error: errorObject({ code, message: { type: 'string' } }),
+          });
+    const headers: Schema = {
+      ...(dialect === 'azure' ? { 'x-ms-error-code': { description: 'error.code', schema: { type: 'string' } } } : {}),
+      ...(entries.some((entry) => entry.retryable)
+        ? { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } }
+        : {}),
+    };
+    answers[String(status)] = {
+      description: entries.map((entry) => `${entry.code}: ${entry.message}`).join(' | '),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      content: { 'application/json': { schema } },
+    };
+  }
+  return answers;
+}
+
+function errorObject(properties: Record<string, Schema>): Schema {
+  return { type: 'object', properties, required: Object.keys(properties) };
 }
 
 /** A custom parameter decorator is known by its factory; applying it to a probe reads the factory back. */

@@ -39,7 +39,7 @@ export class VerifyUseCases {
     const request = {
       tenantId: caller.tenantId,
       faceId: body.faceId.toLowerCase(),
-      groupId: requireLargePersonGroup(body.largePersonGroupId, body.personGroupId),
+      groupId: requireLargePersonGroup(body.largePersonGroupId),
       personId: body.personId.toLowerCase(),
     };
     return this.rpc.send('faces.verify', request, options);
