@@ -60,6 +60,7 @@ const write: ErrorKey[] = ['IDEMPOTENCY_KEY_REUSED', 'WRITE_FAILED'];
 const image: ErrorKey[] = [
   'UNSUPPORTED_MEDIA_TYPE',
   'INVALID_JSON',
+  'BODY_TOO_LARGE',
   'INVALID_URL',
   'INVALID_IMAGE',
   'IMAGE_TOO_SMALL',
