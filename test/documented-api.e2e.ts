@@ -241,8 +241,13 @@ test('one message per bad parameter; PATCH face {} and an ambiguous verify are r
 
   await api.createGroup('rules');
   const personId = await api.createPerson('rules', 'Ada');
+  const updatedAt = async () =>
+    (await api.call<{ updated_at: string }>('GET', `/largepersongroups/rules/persons/${personId}`)).body.data!
+      .updated_at;
+  const before = await updatedAt();
   const added = await api.addFace('rules', personId, edge('single_face.jpg'));
   assert.equal(added.status, 200, JSON.stringify(added.body));
+  assert.equal(await updatedAt(), before, "a person's updated_at does not move when its faces change");
   const faceRoute = `/largepersongroups/rules/persons/${personId}/persistedfaces/${added.body.data!.id}`;
   const empty = await api.call('PATCH', faceRoute, {});
   assert.equal(empty.status, 400);
