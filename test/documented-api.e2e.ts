@@ -237,7 +237,7 @@ test('one message per bad parameter; PATCH face {} and an ambiguous verify are r
   const top = await api.call('GET', '/largepersongroups?top=abc');
   assert.equal(top.status, 400);
   assert.doesNotMatch(top.body.error!.message, /;/, top.body.error!.message);
-  assert.match(top.body.error!.message, /top/);
+  assert.equal(top.body.error!.message, 'top must be an integer number');
 
   await api.createGroup('rules');
   const personId = await api.createPerson('rules', 'Ada');

@@ -48,8 +48,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     validateCustomDecorators: false,
-    // One message per bad field: `top=abc` breaks int, min and max at once, and only the first says why.
-    stopAtFirstError: true,
     exceptionFactory: (errors) => new VisageError('VALIDATION_ERROR', describe(errors)),
   });
 }
@@ -58,9 +56,22 @@ function describe(errors: ValidationError[], prefix = ''): string {
   return errors
     .flatMap((error) => {
       const path = `${prefix}${error.property}`;
-      const own = Object.values(error.constraints ?? {});
+      const own = mainConstraint(error.constraints);
       const nested = error.children?.length ? [describe(error.children, `${path}.`)] : [];
       return [...own, ...nested].map((text) => (text.startsWith(path) ? text : `${path}: ${text}`));
     })
     .join('; ');
+}
+
+/** Constraints on what a value is, before those on its size: they say why the others failed too. */
+const shapeConstraints = ['isEmpty', 'isArray', 'isString', 'isInt', 'isNumber', 'isUuid', 'isIn', 'matches'];
+
+/**
+ * One message per bad field: `top=abc` breaks isInt, min and max at once, and only "must be an integer" says
+ * why; the size rules are reported once the value has the right shape.
+ */
+function mainConstraint(constraints: Record<string, string> = {}): string[] {
+  const shape = shapeConstraints.find((name) => name in constraints);
+  const name = shape ?? Object.keys(constraints)[0];
+  return name === undefined ? [] : [constraints[name]!];
 }
