@@ -44,6 +44,7 @@ const idempotencyKeyFactory = factoryOf(IdempotencyKey());
 
 export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
   const schemas: Record<string, Schema> = {};
+  const errorResponses = new SharedResponses();
   const paths: Record<string, Record<string, Operation>> = {};
   for (const controller of controllers) {
     const docs = operationDocs.get(controller);
@@ -55,7 +56,10 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
       const doc = docs.operations[method];
       if (!doc) throw new Error(`OpenAPI: ${controller.name}.${method} is not described in operation-docs.ts`);
       const { path, versions } = routeOf(controller, handler);
-      const operation = describeOperation(controller, method, handler, verb, docs.dialect, doc, versions, schemas);
+      const operation = describeOperation(controller, method, handler, verb, docs.dialect, doc, versions, {
+        schemas,
+        errorResponses,
+      });
       paths[path] = { ...paths[path], [RequestMethod[verb].toLowerCase()]: operation };
     }
   }
@@ -82,6 +86,7 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
         subscriptionKey: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key' },
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key as the bearer token' },
       },
+      responses: errorResponses.all,
       parameters: {
         RequestId: {
           name: 'x-request-id',
@@ -111,7 +116,7 @@ function describeOperation(
   dialect: Dialect,
   doc: OperationDoc,
   versions: string[],
-  schemas: Record<string, Schema>,
+  { schemas, errorResponses }: { schemas: Record<string, Schema>; errorResponses: SharedResponses },
 ): Operation {
   const isPublic =
     Reflect.getMetadata(IS_PUBLIC, handler) === true || Reflect.getMetadata(IS_PUBLIC, controller) === true;
@@ -148,7 +153,9 @@ function describeOperation(
     responses[code] = answer(dialect, doc, description);
   }
   if (!isPublic && !doc.errors) throw new Error(`OpenAPI: ${controller.name}.${method} declares no errors`);
-  Object.assign(responses, errorAnswers(dialect, doc.errors ?? []));
+  for (const [status, answer] of Object.entries(errorAnswers(dialect, doc.errors ?? []))) {
+    responses[status] = errorResponses.refTo(`${dialect}Error${status}`, answer);
+  }
   return {
     operationId: `${controller.name.replace(/Controller$/, '')}_${method}`,
     summary: doc.summary,
@@ -255,6 +262,24 @@ function errorAnswers(dialect: Dialect, keys: readonly ErrorKey[]): Record<strin
     };
   }
   return answers;
+}
+
+/** Routes that answer the same error codes under one status share one named answer. */
+class SharedResponses {
+  readonly all: Record<string, Schema> = {};
+  private readonly names = new Map<string, string>();
+
+  refTo(baseName: string, answer: Schema): Schema {
+    const key = JSON.stringify(answer);
+    let name = this.names.get(key);
+    if (name === undefined) {
+      const taken = Object.keys(this.all).filter((n) => n === baseName || n.startsWith(`${baseName}_`)).length;
+      name = taken === 0 ? baseName : `${baseName}_${taken + 1}`;
+      this.names.set(key, name);
+      this.all[name] = answer;
+    }
+    return { $ref: `#/components/responses/${name}` };
+  }
 }
 
 function errorObject(properties: Record<string, Schema>): Schema {
