@@ -165,13 +165,13 @@ async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: nu
   let found = 0;
   for (const [i, probe] of probes.entries()) {
     const expected = bruteForceTop(matrix, rowPersons, probe, recallTop);
-    const response = await api.call<[{ candidates: { personId: string }[] }]>('POST', '/identify', {
+    const response = await api.call<[{ candidates: { person_id: string }[] }]>('POST', '/identify', {
       faceIds: [saved.faceIds[i]],
       largePersonGroupId: groupId,
       maxNumOfCandidatesReturned: recallTop,
       confidenceThreshold: 0,
     });
-    const returned = new Set(response.body.data![0].candidates.map((c) => c.personId));
+    const returned = new Set(response.body.data![0].candidates.map((c) => c.person_id));
     found += expected.filter((person) => returned.has(person)).length;
   }
 

@@ -31,7 +31,7 @@ async function liveFaceIds(): Promise<number> {
 }
 
 test('past the quota Detect is 403 FACE_ID_QUOTA_REACHED in both dialects, and stores nothing', async () => {
-  const first = await api.call<{ faceId: string }[]>('POST', '/detect', oneFace);
+  const first = await api.call<{ face_id: string }[]>('POST', '/detect', oneFace);
   assert.equal(first.status, 200, JSON.stringify(first.body));
   assert.equal((await api.call('POST', '/detect', oneFace)).status, 200);
 
@@ -67,7 +67,7 @@ test('a Detect whose faces do not all fit stores none; expired faceIds make room
   assert.equal(two.body.error?.code, 'FACE_ID_QUOTA_REACHED');
   assert.equal(await liveFaceIds(), 1, 'neither face of the refused Detect was stored');
 
-  const one = await api.call<{ faceId: string }[]>('POST', '/detect', oneFace);
+  const one = await api.call<{ face_id: string }[]>('POST', '/detect', oneFace);
   assert.equal(one.status, 200, JSON.stringify(one.body));
-  assert.match(one.body.data![0]!.faceId, /^[0-9a-f-]{36}$/);
+  assert.match(one.body.data![0]!.face_id, /^[0-9a-f-]{36}$/);
 });

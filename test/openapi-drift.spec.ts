@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { apiControllers } from '../apps/gateway/src/gateway.module';
-import { buildOpenApiDocument } from '../apps/gateway/src/openapi/openapi-document';
+import { buildOpenApiDocument, type Operation } from '../apps/gateway/src/openapi/openapi-document';
+import { ErrorCatalogue } from '../libs/contracts/src/errors';
 import { repoRoot } from './support/stack';
 
 test('docs/openapi.json matches the document built from the gateway code', () => {
@@ -16,15 +17,66 @@ test('docs/openapi.json matches the document built from the gateway code', () =>
   );
 });
 
-test('every operation of both dialects is described, with its error shape unless public', () => {
+test('every operation of both dialects is described, with its error statuses and codes unless public', () => {
   const document = buildOpenApiDocument(apiControllers);
   const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
   const byTag = (tag: string) => operations.filter((operation) => operation.tags.includes(tag));
   assert.equal(byTag('envelope').length, byTag('azure').length);
   for (const operation of [...byTag('envelope'), ...byTag('azure')]) {
     const responses = operation.responses as Record<string, unknown>;
-    assert.ok(responses['401'] && responses['429'] && responses.default, operation.operationId);
+    assert.ok(responses['401'] && responses['429'] && responses['503'], operation.operationId);
+    assert.equal(responses.default, undefined, `${operation.operationId} lists its error statuses`);
     assert.equal(operation.security, undefined, `${operation.operationId} needs a key`);
   }
   for (const operation of byTag('health')) assert.deepEqual(operation.security, [], operation.operationId);
+});
+
+/** The codes an operation's error answers list, by status (answers shared by routes are named components). */
+function errorCodes(operation: Operation, document: Schema): Map<string, string[]> {
+  const codes = new Map<string, string[]>();
+  for (const [status, answer] of Object.entries(operation.responses as Record<string, Schema>)) {
+    if (Number(status) < 400) continue;
+    const shared = /^#\/components\/responses\/(\w+)$/.exec(answer.$ref ?? '')?.[1];
+    const resolved = shared ? document.components.responses[shared] : answer;
+    const schema = resolved.content['application/json'].schema;
+    const error = schema.properties.error;
+    codes.set(status, error.properties.code.enum);
+  }
+  return codes;
+}
+type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+test('error answers come from the catalogue: every code under its own status, every code some operation answers', () => {
+  const document = buildOpenApiDocument(apiControllers);
+  const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+  const answered = new Set<string>();
+  for (const operation of operations.filter((o) => !o.tags.includes('health'))) {
+    const azure = operation.tags.includes('azure');
+    for (const [status, codes] of errorCodes(operation, document)) {
+      for (const code of codes) {
+        const entries = Object.values(ErrorCatalogue).filter((e) => (azure ? e.azureCode : e.code) === code);
+        assert.ok(
+          entries.some((e) => String(e.status) === status),
+          `${operation.operationId}: ${code} under ${status}`,
+        );
+        if (!azure) answered.add(code);
+      }
+    }
+  }
+  // A path that matches no route has no operation to list it under.
+  const unanswered = Object.values(ErrorCatalogue)
+    .map((e) => e.code)
+    .filter((code) => !answered.has(code) && code !== 'ROUTE_NOT_FOUND');
+  assert.deepEqual(unanswered, []);
+});
+
+test('identify and verify say that personGroupId is refused, and detect attributes are optional', () => {
+  const document = buildOpenApiDocument(apiControllers) as Schema;
+  for (const body of ['IdentifyBody', 'VerifyBody']) {
+    const field = document.components.schemas[body].properties.personGroupId;
+    assert.deepEqual(field.not, {}, body);
+    assert.match(field.description, /largePersonGroupId/);
+  }
+  assert.ok(document.components.schemas.IdentifyBody.required.includes('largePersonGroupId'));
+  assert.ok(!document.components.schemas.DetectedFace.required.includes('face_attributes'));
 });

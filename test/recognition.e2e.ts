@@ -13,13 +13,13 @@ let stack: Stack;
 let api: EnvelopeApi;
 
 interface DetectedFace {
-  faceId: string;
-  faceRectangle: { width: number; height: number };
-  faceLandmarks?: Record<string, { x: number; y: number }>;
-  qualityForRecognition: string;
+  face_id: string;
+  face_rectangle: { width: number; height: number };
+  face_landmarks?: Record<string, { x: number; y: number }>;
+  face_attributes?: { quality_for_recognition: string };
 }
 interface Candidate {
-  personId: string;
+  person_id: string;
   confidence: number;
 }
 interface Training {
@@ -41,11 +41,11 @@ async function detectOne(file: string, query = ''): Promise<string> {
   const response = await api.call<DetectedFace[]>('POST', `/detect${query}`, face(file));
   assert.equal(response.status, 200, JSON.stringify(response.body));
   assert.equal(response.body.data!.length, 1, file);
-  return response.body.data![0]!.faceId;
+  return response.body.data![0]!.face_id;
 }
 
 async function identify(faceIds: string[], groupId = 'dev') {
-  return api.call<{ faceId: string; candidates: Candidate[] }[]>('POST', '/identify', {
+  return api.call<{ face_id: string; candidates: Candidate[] }[]>('POST', '/identify', {
     faceIds,
     largePersonGroupId: groupId,
   });
@@ -124,12 +124,12 @@ describe('detect, identify, verify', () => {
       face('colin_powell_01.jpg'),
     );
     const [detected] = response.body.data!;
-    assert.match(detected!.faceId, /^[0-9a-f-]{36}$/);
-    assert.equal(Object.keys(detected!.faceLandmarks!).length, 27);
-    assert.ok(['low', 'medium', 'high'].includes(detected!.qualityForRecognition));
+    assert.match(detected!.face_id, /^[0-9a-f-]{36}$/);
+    assert.equal(Object.keys(detected!.face_landmarks!).length, 27);
+    assert.ok(['low', 'medium', 'high'].includes(detected!.face_attributes!.quality_for_recognition));
     const group = await api.call<DetectedFace[]>('POST', '/detect', face('../faces/edge/multiple_faces_5.jpg'));
     assert.equal(group.body.data!.length, 5);
-    const areas = group.body.data!.map((f) => f.faceRectangle.width * f.faceRectangle.height);
+    const areas = group.body.data!.map((f) => f.face_rectangle.width * f.face_rectangle.height);
     assert.deepEqual(
       areas,
       [...areas].sort((a, b) => b - a),
@@ -149,8 +149,8 @@ describe('detect, identify, verify', () => {
     const response = await identify(probes);
     assert.equal(response.status, 200, JSON.stringify(response.body));
     response.body.data!.forEach((result, i) => {
-      assert.equal(result.faceId, probes[i]);
-      assert.equal(result.candidates[0]?.personId, personOf.get(identities[i]!), identities[i]);
+      assert.equal(result.face_id, probes[i]);
+      assert.equal(result.candidates[0]?.person_id, personOf.get(identities[i]!), identities[i]);
       assert.ok(result.candidates[0]!.confidence >= 0.5 && result.candidates[0]!.confidence <= 1);
       const confidences = result.candidates.map((c) => c.confidence);
       assert.deepEqual(
@@ -187,19 +187,19 @@ describe('detect, identify, verify', () => {
     // Blur lowers the quality (sharpness) of faces of this size to low; the originals are medium or high.
     const qualities = async (images: Buffer[]) =>
       (await found('detection_03&returnFaceAttributes=qualityForRecognition', images)).map(
-        (list) => list[0]!.qualityForRecognition,
+        (list) => list[0]!.face_attributes!.quality_for_recognition,
       );
     const [sharpQualities, blurredQualities] = await Promise.all([qualities(probes), qualities(blurred)]);
     assert.ok(!sharpQualities.includes('low'), sharpQualities.join());
     probes.forEach((_, i) => {
-      const width = sharpFaces[i]![0]!.faceRectangle.width;
+      const width = sharpFaces[i]![0]!.face_rectangle.width;
       if (width < 200) assert.equal(blurredQualities[i], 'low', `${identities[i]}: ${width} px`);
     });
     // Turned upright by the eyes BlazeFace finds, a rolled face is described as well as an upright one.
     const rolledFaces = await found('detection_03', rolled);
-    const response = await identify(rolledFaces.map((list) => list[0]!.faceId));
+    const response = await identify(rolledFaces.map((list) => list[0]!.face_id));
     response.body.data!.forEach((result, i) => {
-      assert.equal(result.candidates[0]?.personId, personOf.get(identities[i]!), identities[i]);
+      assert.equal(result.candidates[0]?.person_id, personOf.get(identities[i]!), identities[i]);
     });
   });
 
@@ -209,29 +209,29 @@ describe('detect, identify, verify', () => {
       detectOne(photosOf('nicole_kidman')[2]!),
       detectOne(photosOf('hugo_chavez')[1]!),
     ]);
-    const same = await api.call<{ isIdentical: boolean; confidence: number }>('POST', '/verify', {
+    const same = await api.call<{ is_identical: boolean; confidence: number }>('POST', '/verify', {
       faceId1: a1,
       faceId2: a2,
     });
-    assert.equal(same.body.data!.isIdentical, true, JSON.stringify(same.body));
-    const different = await api.call<{ isIdentical: boolean; confidence: number }>('POST', '/verify', {
+    assert.equal(same.body.data!.is_identical, true, JSON.stringify(same.body));
+    const different = await api.call<{ is_identical: boolean; confidence: number }>('POST', '/verify', {
       faceId1: a1,
       faceId2: b1,
     });
-    assert.equal(different.body.data!.isIdentical, false);
+    assert.equal(different.body.data!.is_identical, false);
     assert.ok(different.body.data!.confidence < same.body.data!.confidence);
-    const toPerson = await api.call<{ isIdentical: boolean }>('POST', '/verify', {
+    const toPerson = await api.call<{ is_identical: boolean }>('POST', '/verify', {
       faceId: a1,
       largePersonGroupId: 'dev',
       personId: personOf.get('nicole_kidman'),
     });
-    assert.equal(toPerson.body.data!.isIdentical, true);
-    const toOther = await api.call<{ isIdentical: boolean }>('POST', '/verify', {
+    assert.equal(toPerson.body.data!.is_identical, true);
+    const toOther = await api.call<{ is_identical: boolean }>('POST', '/verify', {
       faceId: a1,
       largePersonGroupId: 'dev',
       personId: personOf.get('hugo_chavez'),
     });
-    assert.equal(toOther.body.data!.isIdentical, false);
+    assert.equal(toOther.body.data!.is_identical, false);
   });
 
   test('faces added after training are invisible until the next training; deleted persons drop out at once', async () => {
@@ -239,14 +239,14 @@ describe('detect, identify, verify', () => {
     for (const file of photosOf('barack_obama').slice(1)) await api.addFace('dev', personId, face(file));
     const probe = await detectOne(photosOf('barack_obama')[0]!);
     const before = await identify([probe]);
-    assert.ok(!before.body.data![0]!.candidates.some((c) => c.personId === personId));
+    assert.ok(!before.body.data![0]!.candidates.some((c) => c.person_id === personId));
     assert.equal((await trainAndWait('dev')).status, 'succeeded');
     const afterTraining = await identify([probe]);
-    assert.equal(afterTraining.body.data![0]!.candidates[0]?.personId, personId);
+    assert.equal(afterTraining.body.data![0]!.candidates[0]?.person_id, personId);
 
     assert.equal((await api.call('DELETE', `/largepersongroups/dev/persons/${personId}`)).status, 200);
     const afterDelete = await identify([probe]);
-    assert.ok(!afterDelete.body.data![0]!.candidates.some((c) => c.personId === personId));
+    assert.ok(!afterDelete.body.data![0]!.candidates.some((c) => c.person_id === personId));
   });
 
   test('unknown or expired faceIds, model mismatches and bad bodies are refused', async () => {

@@ -35,9 +35,9 @@ async function enrol(groupId: string, identity: string): Promise<{ personId: str
     const added = await api.addFace(groupId, personId, face(file));
     assert.equal(added.status, 200, `${file}: ${JSON.stringify(added.body)}`);
   }
-  const detected = await api.call<{ faceId: string }[]>('POST', '/detect', face(probeFile!));
+  const detected = await api.call<{ face_id: string }[]>('POST', '/detect', face(probeFile!));
   assert.equal(detected.status, 200, JSON.stringify(detected.body));
-  return { personId, probe: detected.body.data![0]!.faceId };
+  return { personId, probe: detected.body.data![0]!.face_id };
 }
 
 async function train(groupId: string): Promise<void> {
@@ -56,12 +56,12 @@ async function train(groupId: string): Promise<void> {
 }
 
 async function topCandidate(groupId: string, faceId: string): Promise<string | undefined> {
-  const response = await api.call<{ candidates: { personId: string }[] }[]>('POST', '/identify', {
+  const response = await api.call<{ candidates: { person_id: string }[] }[]>('POST', '/identify', {
     faceIds: [faceId],
     largePersonGroupId: groupId,
   });
   assert.equal(response.status, 200, JSON.stringify(response.body));
-  return response.body.data![0]!.candidates[0]?.personId;
+  return response.body.data![0]!.candidates[0]?.person_id;
 }
 
 /** One sample of the store's metrics, by name and label text (`reason="size"`). */
@@ -131,8 +131,8 @@ test('the cache stays within SNAPSHOT_CACHE_MB, dropping the least recently used
     await db.end();
   }
   for (const groupId of groups) await train(groupId);
-  const probe = (await api.call<{ faceId: string }[]>('POST', '/detect', face(photosOf('kate_hudson')[0]!))).body
-    .data![0]!.faceId;
+  const probe = (await api.call<{ face_id: string }[]>('POST', '/detect', face(photosOf('kate_hudson')[0]!))).body
+    .data![0]!.face_id;
   const bound = 16 * 2 ** 20;
   const sizeEvictions = await metric('visage_snapshot_cache_evictions_total', 'reason="size"');
   await topCandidate('large-1', probe);

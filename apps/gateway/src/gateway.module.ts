@@ -11,6 +11,7 @@ import { AzureGroupsController } from './azure/azure-groups.controller';
 import { AzurePersonsController } from './azure/azure-persons.controller';
 import { DialectErrorFilter } from './common/dialect-error.filter';
 import { InputRulesInterceptor } from './common/input-rules.interceptor';
+import { JsonBodyInterceptor } from './common/json-body.interceptor';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { ServerTimingInterceptor } from './common/server-timing.interceptor';
 import { createValidationPipe } from './common/validation';
@@ -87,8 +88,9 @@ export class GatewayModule implements NestModule {
         { provide: APP_GUARD, useClass: ImageRequestsGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DialectErrorFilter },
-        // Interceptors run after the guards (a caller without a key hears 401 first) and before the pipes: the
-        // body is read first, then checked against the input rules.
+        // Interceptors run after the guards (a caller without a key hears 401 first) and before the pipes: a body
+        // of the wrong type for a JSON route is refused, then the body is read and checked against the input rules.
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: InputRulesInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ServerTimingInterceptor },

@@ -111,7 +111,7 @@ export const ErrorCatalogue = {
     'RECOGNITION_MODEL_MISMATCH',
     'BadArgument',
     400,
-    "'recognitionModel' is incompatible: the faces were extracted with different recognition models.",
+    "'recognitionModel' is incompatible: the faceIds and the group use different recognition models. Detect again with the group's recognitionModel.",
   ),
   UNAUTHORIZED: entry(
     'UNAUTHORIZED',

@@ -1,6 +1,6 @@
 /** Input checks shared by both dialects: ids in paths, and DTO validation that fails with catalogue errors. */
 import { Param, ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { IsEmpty, ValidateIf } from 'class-validator';
 import { isUuid, Limits, VisageError, type ErrorKey } from '#contracts';
 
 /** Azure answers a malformed id with "not found" (404), except where the id is being created. */
@@ -39,6 +39,10 @@ export const sentUnlessOmitted = (_object: object, value: unknown): boolean => v
  */
 export const IsOmittable = (): PropertyDecorator => ValidateIf(sentUnlessOmitted);
 
+/** The non-large PersonGroup family is not served: the field is named so that the refusal can say so. */
+export const NotServedPersonGroupId = (): PropertyDecorator =>
+  IsEmpty({ message: 'personGroupId is not supported (PersonGroup is not served); use largePersonGroupId.' });
+
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     transform: true,
@@ -52,9 +56,22 @@ function describe(errors: ValidationError[], prefix = ''): string {
   return errors
     .flatMap((error) => {
       const path = `${prefix}${error.property}`;
-      const own = Object.values(error.constraints ?? {});
+      const own = mainConstraint(error.constraints);
       const nested = error.children?.length ? [describe(error.children, `${path}.`)] : [];
       return [...own, ...nested].map((text) => (text.startsWith(path) ? text : `${path}: ${text}`));
     })
     .join('; ');
+}
+
+/** Constraints on what a value is, before those on its size: they say why the others failed too. */
+const shapeConstraints = ['isEmpty', 'isArray', 'isString', 'isInt', 'isNumber', 'isUuid', 'isIn', 'matches'];
+
+/**
+ * One message per bad field: `top=abc` breaks isInt, min and max at once, and only "must be an integer" says
+ * why; the size rules are reported once the value has the right shape.
+ */
+function mainConstraint(constraints: Record<string, string> = {}): string[] {
+  const shape = shapeConstraints.find((name) => name in constraints);
+  const name = shape ?? Object.keys(constraints)[0];
+  return name === undefined ? [] : [constraints[name]!];
 }

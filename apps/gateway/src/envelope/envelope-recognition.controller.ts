@@ -11,7 +11,7 @@ import { IdentifyUseCases } from '../identify/identify.use-cases';
 import { TrainingUseCases } from '../training/training.use-cases';
 import { VerifyBody } from '../verify/verify.dto';
 import { VerifyUseCases } from '../verify/verify.use-cases';
-import { ok, trainingData } from './envelope.presenter';
+import { detectedFaceData, identifyData, ok, trainingData, verifyData } from './envelope.presenter';
 import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { HeaderSink } from '../common/header-sink';
 import { TakesImage } from '../request-body/takes-image.decorator';
@@ -49,18 +49,19 @@ export class EnvelopeRecognitionController {
   @TakesImage()
   async detect(@CurrentCaller() caller: Caller, @Query() query: DetectQuery, @Req() request: RequestWithBody) {
     const options = this.detector.options(query);
-    return ok(await this.detector.detect(caller, imageInputOf(request), options));
+    const faces = await this.detector.detect(caller, imageInputOf(request), options);
+    return ok(faces.map((face) => detectedFaceData(face, options.attributes)));
   }
 
   @Post('identify')
   @HttpCode(200)
   async identify(@CurrentCaller() caller: Caller, @Body() body: IdentifyBody) {
-    return ok(await this.identifier.identify(caller, body));
+    return ok((await this.identifier.identify(caller, body)).map(identifyData));
   }
 
   @Post('verify')
   @HttpCode(200)
   async verify(@CurrentCaller() caller: Caller, @Body() body: VerifyBody) {
-    return ok(await this.verifier.verify(caller, body));
+    return ok(verifyData(await this.verifier.verify(caller, body)));
   }
 }

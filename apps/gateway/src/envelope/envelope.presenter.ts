@@ -1,12 +1,18 @@
-/** The envelope dialect's shapes: {"success": true, "data"} and {"success": false, "error": {code, message}}. */
+/**
+ * The envelope dialect's shapes: {"success": true, "data"} and {"success": false, "error": {code, message}}.
+ * Every field of an answer is snake_case; requests keep Azure's camelCase names.
+ */
 import type {
   AddFaceReply,
   GroupView,
+  IdentifyResult,
   PersistedFaceView,
   PersonView,
   TrainingStatusView,
+  VerifyResult,
   VisageError,
 } from '#contracts';
+import type { DetectedFaceView } from '../detect/detect.use-cases';
 
 export function ok<T>(data: T): { success: true; data: T } {
   return { success: true, data };
@@ -72,4 +78,37 @@ export function trainingData(view: TrainingStatusView) {
     last_successful_training_at: view.lastSuccessfulTrainingDateTime,
     message: view.message,
   };
+}
+
+/** Attributes come only when asked for, as in the Azure dialect; landmark names follow the snake_case rule. */
+export function detectedFaceData(face: DetectedFaceView, attributes: string[]) {
+  return {
+    ...(face.faceId === undefined ? {} : { face_id: face.faceId }),
+    ...(face.recognitionModel === undefined ? {} : { recognition_model: face.recognitionModel }),
+    face_rectangle: face.faceRectangle,
+    ...(face.faceLandmarks === undefined ? {} : { face_landmarks: snakeCaseKeys(face.faceLandmarks) }),
+    ...(attributes.includes('qualityForRecognition')
+      ? { face_attributes: { quality_for_recognition: face.qualityForRecognition } }
+      : {}),
+  };
+}
+
+export function identifyData(result: IdentifyResult) {
+  return {
+    face_id: result.faceId,
+    candidates: result.candidates.map((candidate) => ({
+      person_id: candidate.personId,
+      confidence: candidate.confidence,
+    })),
+  };
+}
+
+export function verifyData(result: VerifyResult) {
+  return { is_identical: result.isIdentical, confidence: result.confidence };
+}
+
+function snakeCaseKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(record).map(([name, value]) => [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]),
+  );
 }

@@ -115,6 +115,8 @@ export class FacesUseCases {
     body: UpdateFaceBody,
     idempotencyKey?: string,
   ): Promise<PersistedFaceView> {
+    // As for groups and persons: a body that changes nothing is a mistake, not a no-op.
+    if (body.userData === undefined) throw new VisageError('VALIDATION_ERROR', 'Give userData (null removes it).');
     const change = { userData: body.userData };
     return this.rpc.send(
       'faces.update',

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsString, IsUUID, Max, Min } from 'class-validator';
-import { IsOmittable } from '../common/validation';
+import { IsOmittable, NotServedPersonGroupId } from '../common/validation';
 
 export class IdentifyBody {
   @IsArray()
@@ -8,13 +8,11 @@ export class IdentifyBody {
   @IsUUID('all', { each: true })
   faceIds!: string[];
 
-  @IsOmittable()
   @IsString()
-  largePersonGroupId?: string;
+  largePersonGroupId!: string;
 
-  /** The non-large PersonGroup family is not served; named so the error can say so. */
   @IsOmittable()
-  @IsString()
+  @NotServedPersonGroupId()
   personGroupId?: string;
 
   @IsOmittable()

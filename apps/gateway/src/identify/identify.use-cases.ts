@@ -17,7 +17,7 @@ export class IdentifyUseCases {
       'faces.identify',
       {
         tenantId: caller.tenantId,
-        groupId: requireLargePersonGroup(body.largePersonGroupId, body.personGroupId),
+        groupId: requireLargePersonGroup(body.largePersonGroupId),
         faceIds: body.faceIds.map((id) => id.toLowerCase()),
         maxNumOfCandidatesReturned: body.maxNumOfCandidatesReturned ?? defaultCandidates,
         confidenceThreshold: body.confidenceThreshold,

@@ -51,6 +51,8 @@ function isOmittable(rule: ValidationMetadata): boolean {
 }
 
 function schemaOf(dto: { name: string }, rule: ValidationMetadata): Schema {
+  // A field that must not be sent: the schema refuses any value and says why.
+  if (rule.name === 'isEmpty') return { not: {}, description: String(rule.message) };
   const toSchema = rule.name === undefined ? undefined : rules[rule.name];
   if (!toSchema) throw new Error(`OpenAPI: ${dto.name}.${rule.propertyName} uses @${rule.name}, unknown to dto-schema`);
   const schema = toSchema(rule.constraints ?? []);

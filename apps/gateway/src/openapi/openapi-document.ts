@@ -13,14 +13,14 @@ import {
   ROUTE_ARGS_METADATA,
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { Limits } from '#contracts';
+import { ErrorCatalogue, Limits, type ErrorKey } from '#contracts';
 import { IS_PUBLIC } from '../auth/public.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupIdPipe, UuidPipe } from '../common/validation';
 import { UrlImageBody } from '../faces/faces.dto';
 import { dtoSchema, type Schema } from './dto-schema';
 import { operationDocs, type Dialect, type OperationDoc } from './operation-docs';
-import { ref, replySchemas } from './reply-schemas';
+import { replySchemas } from './reply-schemas';
 
 export type OpenApiDocument = Schema & { paths: Record<string, Record<string, Operation>> };
 
@@ -44,6 +44,7 @@ const idempotencyKeyFactory = factoryOf(IdempotencyKey());
 
 export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
   const schemas: Record<string, Schema> = {};
+  const errorResponses = new SharedResponses();
   const paths: Record<string, Record<string, Operation>> = {};
   for (const controller of controllers) {
     const docs = operationDocs.get(controller);
@@ -55,7 +56,10 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
       const doc = docs.operations[method];
       if (!doc) throw new Error(`OpenAPI: ${controller.name}.${method} is not described in operation-docs.ts`);
       const { path, versions } = routeOf(controller, handler);
-      const operation = describeOperation(controller, method, handler, verb, docs.dialect, doc, versions, schemas);
+      const operation = describeOperation(controller, method, handler, verb, docs.dialect, doc, versions, {
+        schemas,
+        errorResponses,
+      });
       paths[path] = { ...paths[path], [RequestMethod[verb].toLowerCase()]: operation };
     }
   }
@@ -82,6 +86,7 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
         subscriptionKey: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key' },
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key as the bearer token' },
       },
+      responses: errorResponses.all,
       parameters: {
         RequestId: {
           name: 'x-request-id',
@@ -99,10 +104,6 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
           schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
         },
       },
-      responses: {
-        ...errorResponses('envelope', 'EnvelopeError'),
-        ...errorResponses('azure', 'AzureError'),
-      },
     },
   };
 }
@@ -115,7 +116,7 @@ function describeOperation(
   dialect: Dialect,
   doc: OperationDoc,
   versions: string[],
-  schemas: Record<string, Schema>,
+  { schemas, errorResponses }: { schemas: Record<string, Schema>; errorResponses: SharedResponses },
 ): Operation {
   const isPublic =
     Reflect.getMetadata(IS_PUBLIC, handler) === true || Reflect.getMetadata(IS_PUBLIC, controller) === true;
@@ -151,10 +152,9 @@ function describeOperation(
   for (const [code, description] of Object.entries(doc.alsoAnswers ?? {})) {
     responses[code] = answer(dialect, doc, description);
   }
-  if (!isPublic) {
-    responses['401'] = { $ref: `#/components/responses/${dialect}Unauthorized` };
-    responses['429'] = { $ref: `#/components/responses/${dialect}RateLimited` };
-    responses.default = { $ref: `#/components/responses/${dialect}Error` };
+  if (!isPublic && !doc.errors) throw new Error(`OpenAPI: ${controller.name}.${method} declares no errors`);
+  for (const [status, answer] of Object.entries(errorAnswers(dialect, doc.errors ?? []))) {
+    responses[status] = errorResponses.refTo(`${dialect}Error${status}`, answer);
   }
   return {
     operationId: `${controller.name.replace(/Controller$/, '')}_${method}`,
@@ -230,24 +230,60 @@ function headersOf(headers: Record<string, string> = {}): Schema {
   );
 }
 
-function errorResponses(dialect: Dialect, schema: 'EnvelopeError' | 'AzureError'): Record<string, Schema> {
-  const content = { 'application/json': { schema: ref(schema) } };
-  const azureHeader: Schema =
-    dialect === 'azure' ? { 'x-ms-error-code': { description: 'error.code', schema: { type: 'string' } } } : {};
-  const retryAfter = { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } };
-  return {
-    [`${dialect}Unauthorized`]: { description: 'missing or unknown API key', headers: azureHeader, content },
-    [`${dialect}RateLimited`]: {
-      description: 'too many requests for the API key, or too many of its images open or waiting for detection',
-      headers: { ...azureHeader, ...retryAfter },
-      content,
-    },
-    [`${dialect}Error`]: {
-      description: 'an error of the catalogue (docs/api.md); 503 and 504 carry Retry-After',
-      headers: azureHeader,
-      content,
-    },
-  };
+/** One answer per error status, listing the catalogue codes of that status the operation may answer. */
+function errorAnswers(dialect: Dialect, keys: readonly ErrorKey[]): Record<string, Schema> {
+  const byStatus = new Map<number, ErrorKey[]>();
+  for (const key of new Set(keys)) {
+    const status = ErrorCatalogue[key].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), key]);
+  }
+  const answers: Record<string, Schema> = {};
+  for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
+    const entries = byStatus.get(status)!.map((key) => ErrorCatalogue[key]);
+    const codes = [...new Set(entries.map((entry) => (dialect === 'azure' ? entry.azureCode : entry.code)))];
+    const code = { type: 'string', enum: codes };
+    const schema =
+      dialect === 'azure'
+        ? errorObject({ error: errorObject({ code, message: { type: 'string' } }) })
+        : errorObject({
+            success: { type: 'boolean', const: false },
+            error: errorObject({ code, message: { type: 'string' } }),
+          });
+    const headers: Schema = {
+      ...(dialect === 'azure' ? { 'x-ms-error-code': { description: 'error.code', schema: { type: 'string' } } } : {}),
+      ...(entries.some((entry) => entry.retryable)
+        ? { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } }
+        : {}),
+    };
+    answers[String(status)] = {
+      description: entries.map((entry) => `${entry.code}: ${entry.message}`).join(' | '),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      content: { 'application/json': { schema } },
+    };
+  }
+  return answers;
+}
+
+/** Routes that answer the same error codes under one status share one named answer. */
+class SharedResponses {
+  readonly all: Record<string, Schema> = {};
+  private readonly names = new Map<string, string>();
+
+  refTo(baseName: string, answer: Schema): Schema {
+    const key = JSON.stringify(answer);
+    let name = this.names.get(key);
+    if (name === undefined) {
+      const taken = Object.keys(this.all).filter((n) => n === baseName || n.startsWith(`${baseName}_`)).length;
+      name = taken === 0 ? baseName : `${baseName}_${taken + 1}`;
+      this.names.set(key, name);
+      this.all[name] = answer;
+    }
+    return { $ref: `#/components/responses/${name}` };
+  }
+}
+
+function errorObject(properties: Record<string, Schema>): Schema {
+  return { type: 'object', properties, required: Object.keys(properties) };
 }
 
 /** A custom parameter decorator is known by its factory; applying it to a probe reads the factory back. */

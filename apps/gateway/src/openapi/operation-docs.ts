@@ -4,6 +4,7 @@
  * new route does not compile until it is described here.
  */
 import type { Type } from '@nestjs/common';
+import type { ErrorKey } from '#contracts';
 import { AzureFacesController } from '../azure/azure-faces.controller';
 import { AzureGroupsController } from '../azure/azure-groups.controller';
 import { AzurePersonsController } from '../azure/azure-persons.controller';
@@ -25,6 +26,8 @@ export interface OperationDoc {
   headers?: Record<string, string>;
   /** Statuses answered besides the success one, with the same body. */
   alsoAnswers?: Record<string, string>;
+  /** Every catalogue error the operation may answer; the document lists them by status, in both dialects. */
+  errors?: readonly ErrorKey[];
 }
 
 /** How answers are shaped: wrapped in {"success", "data"}, Azure's bodies, or the bare health probes. */
@@ -42,6 +45,83 @@ function described<T>(
 ): [Type, ControllerDocs] {
   return [controller, { dialect, operations }];
 }
+
+/** Any authenticated call: the key, the rate limit, the input rules, the services behind the gateway. */
+const anyCall: ErrorKey[] = [
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'VALIDATION_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'TIMEOUT',
+  'INTERNAL_ERROR',
+];
+const jsonBody: ErrorKey[] = ['UNSUPPORTED_MEDIA_TYPE', 'INVALID_JSON', 'BODY_TOO_LARGE'];
+const write: ErrorKey[] = ['IDEMPOTENCY_KEY_REUSED', 'WRITE_FAILED'];
+const image: ErrorKey[] = [
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INVALID_JSON',
+  'BODY_TOO_LARGE',
+  'INVALID_URL',
+  'INVALID_IMAGE',
+  'IMAGE_TOO_SMALL',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_TOO_MANY_PIXELS',
+  'DETECTOR_BUSY',
+];
+const inGroup: ErrorKey[] = ['GROUP_NOT_FOUND'];
+const ofPerson: ErrorKey[] = ['GROUP_NOT_FOUND', 'PERSON_NOT_FOUND'];
+const ofFace: ErrorKey[] = [...ofPerson, 'PERSISTED_FACE_NOT_FOUND'];
+const faceIdChecks: ErrorKey[] = ['RECOGNITION_MODEL_MISMATCH'];
+
+/** The errors of each operation, the same in both dialects (they share the use cases). */
+const errorsOf = {
+  createGroup: [...anyCall, ...jsonBody, ...write, 'INVALID_GROUP_ID', 'GROUP_EXISTS'],
+  listGroups: anyCall,
+  getGroup: [...anyCall, ...inGroup],
+  updateGroup: [...anyCall, ...jsonBody, ...write, ...inGroup],
+  deleteGroup: [...anyCall, ...write, ...inGroup],
+  createPerson: [...anyCall, ...jsonBody, ...write, ...inGroup],
+  listPersons: [...anyCall, ...inGroup],
+  getPerson: [...anyCall, ...ofPerson],
+  updatePerson: [...anyCall, ...jsonBody, ...write, ...ofPerson],
+  deletePerson: [...anyCall, ...write, ...ofPerson],
+  addFace: [
+    ...anyCall,
+    ...image,
+    ...write,
+    ...ofPerson,
+    'NO_FACE_DETECTED',
+    'MULTIPLE_FACES',
+    'TARGET_FACE_NO_FACE',
+    'TARGET_FACE_MULTIPLE_FACES',
+    'TARGET_FACE_OUT_OF_RANGE',
+    'FACE_LIMIT_REACHED',
+  ],
+  getFace: [...anyCall, ...ofFace],
+  updateFace: [...anyCall, ...jsonBody, ...write, ...ofFace],
+  deleteFace: [...anyCall, ...write, ...ofFace],
+  train: [...anyCall, ...write, ...inGroup, 'TRAINING_IN_PROGRESS'],
+  trainingStatus: [...anyCall, ...inGroup, 'TRAINING_NOT_FOUND'],
+  detect: [...anyCall, ...image, 'FACE_ID_QUOTA_REACHED'],
+  identify: [
+    ...anyCall,
+    ...jsonBody,
+    ...inGroup,
+    ...faceIdChecks,
+    'FACE_ID_NOT_FOUND',
+    'GROUP_NOT_TRAINED',
+    'TRAINING_IN_PROGRESS',
+  ],
+  verify: [
+    ...anyCall,
+    ...jsonBody,
+    ...ofPerson,
+    ...faceIdChecks,
+    'VERIFY_FACE_ID_NOT_FOUND',
+    // A person without faces has nothing to verify against.
+    'PERSISTED_FACE_NOT_FOUND',
+  ],
+} satisfies Record<string, ErrorKey[]>;
 
 const operationLocation = { 'operation-Location': 'absolute URL of the training status' };
 
@@ -78,57 +158,75 @@ export const operationDocs = new Map<Type, ControllerDocs>([
     },
   }),
   described(EnvelopeGroupsController, 'envelope', {
-    create: { summary: summaries.createGroup, reply: ref('Group') },
-    list: { summary: summaries.listGroups, reply: listOf(ref('Group')) },
-    get: { summary: summaries.getGroup, reply: ref('Group') },
-    update: { summary: summaries.updateGroup, reply: ref('Group') },
-    delete: { summary: summaries.deleteGroup, reply: ref('Deleted') },
+    create: { summary: summaries.createGroup, errors: errorsOf.createGroup, reply: ref('Group') },
+    list: { summary: summaries.listGroups, errors: errorsOf.listGroups, reply: listOf(ref('Group')) },
+    get: { summary: summaries.getGroup, errors: errorsOf.getGroup, reply: ref('Group') },
+    update: { summary: summaries.updateGroup, errors: errorsOf.updateGroup, reply: ref('Group') },
+    delete: { summary: summaries.deleteGroup, errors: errorsOf.deleteGroup, reply: ref('Deleted') },
   }),
   described(EnvelopePersonsController, 'envelope', {
-    create: { summary: summaries.createPerson, reply: ref('Person') },
-    list: { summary: summaries.listPersons, reply: listOf(ref('Person')) },
-    get: { summary: summaries.getPerson, reply: ref('Person') },
-    update: { summary: summaries.updatePerson, reply: ref('Person') },
-    delete: { summary: summaries.deletePerson, reply: ref('Deleted') },
+    create: { summary: summaries.createPerson, errors: errorsOf.createPerson, reply: ref('Person') },
+    list: { summary: summaries.listPersons, errors: errorsOf.listPersons, reply: listOf(ref('Person')) },
+    get: { summary: summaries.getPerson, errors: errorsOf.getPerson, reply: ref('Person') },
+    update: { summary: summaries.updatePerson, errors: errorsOf.updatePerson, reply: ref('Person') },
+    delete: { summary: summaries.deletePerson, errors: errorsOf.deletePerson, reply: ref('Deleted') },
   }),
   described(EnvelopeFacesController, 'envelope', {
-    add: { summary: summaries.addFace, reply: ref('AddedFace'), image: true },
-    get: { summary: summaries.getFace, reply: ref('Face') },
-    update: { summary: summaries.updateFace, reply: ref('Face') },
-    delete: { summary: summaries.deleteFace, reply: ref('Deleted') },
+    add: { summary: summaries.addFace, errors: errorsOf.addFace, reply: ref('AddedFace'), image: true },
+    get: { summary: summaries.getFace, errors: errorsOf.getFace, reply: ref('Face') },
+    update: { summary: summaries.updateFace, errors: errorsOf.updateFace, reply: ref('Face') },
+    delete: { summary: summaries.deleteFace, errors: errorsOf.deleteFace, reply: ref('Deleted') },
   }),
   described(EnvelopeRecognitionController, 'envelope', {
-    train: { summary: summaries.train, reply: ref('TrainingStatus'), headers: operationLocation },
-    trainingStatus: { summary: summaries.trainingStatus, reply: ref('TrainingStatus') },
-    detect: { summary: summaries.detect, reply: listOf(ref('DetectedFace')), image: true },
-    identify: { summary: summaries.identify, reply: listOf(ref('IdentifyResult')) },
-    verify: { summary: summaries.verify, reply: ref('VerifyResult') },
+    train: {
+      summary: summaries.train,
+      errors: errorsOf.train,
+      reply: ref('TrainingStatus'),
+      headers: operationLocation,
+    },
+    trainingStatus: {
+      summary: summaries.trainingStatus,
+      errors: errorsOf.trainingStatus,
+      reply: ref('TrainingStatus'),
+    },
+    detect: { summary: summaries.detect, errors: errorsOf.detect, reply: listOf(ref('DetectedFace')), image: true },
+    identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('IdentifyResult')) },
+    verify: { summary: summaries.verify, errors: errorsOf.verify, reply: ref('VerifyResult') },
   }),
   described(AzureGroupsController, 'azure', {
-    create: { summary: summaries.createGroup },
-    list: { summary: summaries.listGroups, reply: listOf(ref('AzureGroup')) },
-    get: { summary: summaries.getGroup, reply: ref('AzureGroup') },
-    update: { summary: summaries.updateGroup },
-    delete: { summary: summaries.deleteGroup },
+    create: { summary: summaries.createGroup, errors: errorsOf.createGroup },
+    list: { summary: summaries.listGroups, errors: errorsOf.listGroups, reply: listOf(ref('AzureGroup')) },
+    get: { summary: summaries.getGroup, errors: errorsOf.getGroup, reply: ref('AzureGroup') },
+    update: { summary: summaries.updateGroup, errors: errorsOf.updateGroup },
+    delete: { summary: summaries.deleteGroup, errors: errorsOf.deleteGroup },
   }),
   described(AzurePersonsController, 'azure', {
-    create: { summary: summaries.createPerson, reply: ref('AzureCreatedPerson') },
-    list: { summary: summaries.listPersons, reply: listOf(ref('AzurePerson')) },
-    get: { summary: summaries.getPerson, reply: ref('AzurePerson') },
-    update: { summary: summaries.updatePerson },
-    delete: { summary: summaries.deletePerson },
+    create: { summary: summaries.createPerson, errors: errorsOf.createPerson, reply: ref('AzureCreatedPerson') },
+    list: { summary: summaries.listPersons, errors: errorsOf.listPersons, reply: listOf(ref('AzurePerson')) },
+    get: { summary: summaries.getPerson, errors: errorsOf.getPerson, reply: ref('AzurePerson') },
+    update: { summary: summaries.updatePerson, errors: errorsOf.updatePerson },
+    delete: { summary: summaries.deletePerson, errors: errorsOf.deletePerson },
   }),
   described(AzureFacesController, 'azure', {
-    add: { summary: summaries.addFace, reply: ref('AzureAddedFace'), image: true },
-    get: { summary: summaries.getFace, reply: ref('AzureFace') },
-    update: { summary: summaries.updateFace },
-    delete: { summary: summaries.deleteFace },
+    add: { summary: summaries.addFace, errors: errorsOf.addFace, reply: ref('AzureAddedFace'), image: true },
+    get: { summary: summaries.getFace, errors: errorsOf.getFace, reply: ref('AzureFace') },
+    update: { summary: summaries.updateFace, errors: errorsOf.updateFace },
+    delete: { summary: summaries.deleteFace, errors: errorsOf.deleteFace },
   }),
   described(AzureRecognitionController, 'azure', {
-    train: { summary: summaries.train, headers: operationLocation },
-    trainingStatus: { summary: summaries.trainingStatus, reply: ref('AzureTrainingStatus') },
-    detect: { summary: summaries.detect, reply: listOf(ref('AzureDetectedFace')), image: true },
-    identify: { summary: summaries.identify, reply: listOf(ref('IdentifyResult')) },
-    verify: { summary: summaries.verify, reply: ref('VerifyResult') },
+    train: { summary: summaries.train, errors: errorsOf.train, headers: operationLocation },
+    trainingStatus: {
+      summary: summaries.trainingStatus,
+      errors: errorsOf.trainingStatus,
+      reply: ref('AzureTrainingStatus'),
+    },
+    detect: {
+      summary: summaries.detect,
+      errors: errorsOf.detect,
+      reply: listOf(ref('AzureDetectedFace')),
+      image: true,
+    },
+    identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('AzureIdentifyResult')) },
+    verify: { summary: summaries.verify, errors: errorsOf.verify, reply: ref('AzureVerifyResult') },
   }),
 ]);

@@ -13,12 +13,18 @@ import {
 import {
   addedFaceData,
   deletedData,
+  detectedFaceData,
   faceData,
   groupData,
+  identifyData,
   personData,
   trainingData,
+  verifyData,
 } from '../envelope/envelope.presenter';
+import { AzureLandmarkNames } from '../detect/face-landmarks';
 import { replySchemas, type ReplySchemaName } from './reply-schemas';
+import type { AzureLandmarks } from '../detect/face-landmarks';
+import type { DetectedFaceView } from '../detect/detect.use-cases';
 
 const at = '2026-01-01T00:00:00.000Z';
 const rectangle = { left: 1, top: 2, width: 3, height: 4 };
@@ -62,6 +68,14 @@ const training: TrainingStatusView = {
   message: null,
 };
 
+const detected: DetectedFaceView = {
+  faceId: 'f',
+  recognitionModel: 'recognition_01',
+  faceRectangle: rectangle,
+  faceLandmarks: Object.fromEntries(AzureLandmarkNames.map((name) => [name, { x: 1, y: 2 }])) as AzureLandmarks,
+  qualityForRecognition: 'high',
+};
+
 function propertiesOf(name: ReplySchemaName): string[] {
   return Object.keys((replySchemas[name] as { properties: object }).properties).sort();
 }
@@ -74,6 +88,9 @@ test('every field a presenter writes is in its schema, and nothing else', () => 
     ['Face', faceData(face)],
     ['Deleted', deletedData('g')],
     ['TrainingStatus', trainingData(training)],
+    ['DetectedFace', detectedFaceData(detected, ['qualityForRecognition'])],
+    ['IdentifyResult', identifyData({ faceId: 'f', candidates: [] })],
+    ['VerifyResult', verifyData({ isIdentical: true, confidence: 0.9 })],
     ['AzureGroup', azureGroup(group, true)],
     ['AzureCreatedPerson', azureCreatedPerson(person)],
     ['AzurePerson', azurePerson(person)],
@@ -82,4 +99,17 @@ test('every field a presenter writes is in its schema, and nothing else', () => 
     ['AzureTrainingStatus', azureTrainingStatus(training)],
   ];
   for (const [name, shape] of cases) assert.deepEqual(Object.keys(shape).sort(), propertiesOf(name), name);
+});
+
+test('envelope answers name every field in snake_case, landmarks included', () => {
+  const snake = /^[a-z0-9]+(_[a-z0-9]+)*$/;
+  const envelope: ReplySchemaName[] = ['Group', 'Person', 'AddedFace', 'Face', 'Deleted', 'TrainingStatus'];
+  for (const name of [...envelope, 'DetectedFace', 'IdentifyResult', 'VerifyResult'] as ReplySchemaName[]) {
+    for (const field of propertiesOf(name)) assert.match(field, snake, `${name}.${field}`);
+  }
+  const face = detectedFaceData(detected, []);
+  assert.ok(!('face_attributes' in face), 'attributes only when asked');
+  for (const landmark of Object.keys(detectedFaceData(detected, []).face_landmarks!)) assert.match(landmark, snake);
+  const candidate = identifyData({ faceId: 'f', candidates: [{ personId: 'p', confidence: 0.7 }] }).candidates[0]!;
+  assert.deepEqual(Object.keys(candidate), ['person_id', 'confidence']);
 });

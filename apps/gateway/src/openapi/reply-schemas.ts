@@ -1,8 +1,8 @@
 /**
  * Schemas of what the gateway answers: the shapes the presenters of each dialect build (envelope.presenter.ts,
- * azure.presenter.ts) and the error body of each dialect, whose codes come from the error catalogue.
+ * azure.presenter.ts). Error answers are built per operation from the catalogue (openapi-document.ts).
  */
-import { DetectionModels, ErrorCatalogue, RecognitionModels, uuidPattern } from '#contracts';
+import { DetectionModels, RecognitionModels, uuidPattern } from '#contracts';
 import { AzureLandmarkNames } from '../detect/face-landmarks';
 import type { Schema } from './dto-schema';
 
@@ -29,12 +29,13 @@ const point = object({ x: { type: 'number' }, y: { type: 'number' } });
 const landmarks = object(Object.fromEntries(AzureLandmarkNames.map((name) => [name, point])));
 const faceRectangle = object({ left: integer, top: integer, width: integer, height: integer });
 
-const detectedFace = {
+const azureDetectedFace = {
   faceId: uuid,
   recognitionModel,
   faceRectangle,
   faceLandmarks: landmarks,
 };
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export const replySchemas = {
   Group: object({
@@ -77,16 +78,21 @@ export const replySchemas = {
     last_successful_training_at: nullableDateTime,
     message: nullableString,
   }),
-  DetectedFace: object({ ...detectedFace, qualityForRecognition: quality }, [
-    'faceId',
-    'recognitionModel',
-    'faceLandmarks',
-  ]),
+  DetectedFace: object(
+    {
+      face_id: uuid,
+      recognition_model: recognitionModel,
+      face_rectangle: faceRectangle,
+      face_landmarks: object(Object.fromEntries(AzureLandmarkNames.map((name) => [snakeCase(name), point]))),
+      face_attributes: object({ quality_for_recognition: quality }),
+    },
+    ['face_id', 'recognition_model', 'face_landmarks', 'face_attributes'],
+  ),
   IdentifyResult: object({
-    faceId: uuid,
-    candidates: listOf(object({ personId: uuid, confidence })),
+    face_id: uuid,
+    candidates: listOf(object({ person_id: uuid, confidence })),
   }),
-  VerifyResult: object({ isIdentical: { type: 'boolean' }, confidence }),
+  VerifyResult: object({ is_identical: { type: 'boolean' }, confidence }),
   AzureGroup: object({ largePersonGroupId: string, name: string, userData: string, recognitionModel }, [
     'userData',
     'recognitionModel',
@@ -102,7 +108,12 @@ export const replySchemas = {
     lastSuccessfulTrainingDateTime: nullableDateTime,
     message: nullableString,
   }),
-  AzureDetectedFace: object({ ...detectedFace, faceAttributes: object({ qualityForRecognition: quality }) }, [
+  AzureIdentifyResult: object({
+    faceId: uuid,
+    candidates: listOf(object({ personId: uuid, confidence })),
+  }),
+  AzureVerifyResult: object({ isIdentical: { type: 'boolean' }, confidence }),
+  AzureDetectedFace: object({ ...azureDetectedFace, faceAttributes: object({ qualityForRecognition: quality }) }, [
     'faceId',
     'recognitionModel',
     'faceLandmarks',
@@ -119,17 +130,6 @@ export const replySchemas = {
     // Only callers with a valid API key see what each part answered.
     ['broker', 'detector', 'store'],
   ),
-  EnvelopeError: object({
-    success: { type: 'boolean', const: false },
-    error: object({ code: { type: 'string', enum: unique((entry) => entry.code) }, message: string }),
-  }),
-  AzureError: object({
-    error: object({ code: { type: 'string', enum: unique((entry) => entry.azureCode) }, message: string }),
-  }),
 } satisfies Record<string, Schema>;
 
 export type ReplySchemaName = keyof typeof replySchemas;
-
-function unique(codeOf: (entry: (typeof ErrorCatalogue)[keyof typeof ErrorCatalogue]) => string): string[] {
-  return [...new Set(Object.values(ErrorCatalogue).map(codeOf))];
-}

@@ -1,5 +1,5 @@
 import { IsString, IsUUID } from 'class-validator';
-import { IsOmittable } from '../common/validation';
+import { IsOmittable, NotServedPersonGroupId } from '../common/validation';
 
 /** Face to face ({faceId1, faceId2}) or face to person ({faceId, largePersonGroupId, personId}). */
 export class VerifyBody {
@@ -20,7 +20,7 @@ export class VerifyBody {
   largePersonGroupId?: string;
 
   @IsOmittable()
-  @IsString()
+  @NotServedPersonGroupId()
   personGroupId?: string;
 
   @IsOmittable()

@@ -12,7 +12,16 @@ export class VerifyUseCases {
   /** Face to face, or face to a person of a large person group (all the person's current faces). */
   verify(caller: Caller, body: VerifyBody): Promise<VerifyResult> {
     const options = sendOptions(caller);
-    if (body.faceId1 !== undefined || body.faceId2 !== undefined) {
+    const facePair = body.faceId1 !== undefined || body.faceId2 !== undefined;
+    const faceToPerson =
+      body.faceId !== undefined || body.personId !== undefined || body.largePersonGroupId !== undefined;
+    if (facePair && faceToPerson) {
+      throw new VisageError(
+        'VALIDATION_ERROR',
+        'Give either faceId1 and faceId2, or faceId, largePersonGroupId and personId, not both.',
+      );
+    }
+    if (facePair) {
       if (!body.faceId1 || !body.faceId2) throw new VisageError('VALIDATION_ERROR', 'Give both faceId1 and faceId2.');
       const request = {
         tenantId: caller.tenantId,
@@ -30,7 +39,7 @@ export class VerifyUseCases {
     const request = {
       tenantId: caller.tenantId,
       faceId: body.faceId.toLowerCase(),
-      groupId: requireLargePersonGroup(body.largePersonGroupId, body.personGroupId),
+      groupId: requireLargePersonGroup(body.largePersonGroupId),
       personId: body.personId.toLowerCase(),
     };
     return this.rpc.send('faces.verify', request, options);

@@ -46,7 +46,7 @@ export class RecognitionService {
       throw new VisageError(training?.status === 'running' ? 'TRAINING_IN_PROGRESS' : 'GROUP_NOT_TRAINED');
     }
     const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
-    requireModel(faces, group.recognitionModel as RecognitionModel);
+    requireModel(faces, group.recognitionModel as RecognitionModel, 'the group');
     const { snapshotVersion: version, snapshotId } = training;
     const snapshot = await this.snapshots.get(
       { tenantId: request.tenantId, groupId: request.groupId, snapshotId },
@@ -138,7 +138,7 @@ export class RecognitionService {
         [request.faceId1, request.faceId2],
         'VERIFY_FACE_ID_NOT_FOUND',
       );
-      requireModel(faces, faces[0]!.recognitionModel);
+      requireModel(faces, faces[0]!.recognitionModel, 'faceId1');
       return verdict(dot(faces[0]!.embedding, faces[1]!.embedding), faces[0]!.recognitionModel);
     }
     const manager = this.dataSource.manager;
@@ -149,7 +149,7 @@ export class RecognitionService {
       personId: request.personId,
     });
     const faces = await this.detected.load(request.tenantId, [request.faceId], 'VERIFY_FACE_ID_NOT_FOUND');
-    requireModel(faces, group.recognitionModel as RecognitionModel);
+    requireModel(faces, group.recognitionModel as RecognitionModel, 'the group');
     const enrolled = await manager.find(PersistedFaceEntity, {
       select: { persistedFaceId: true, embedding: true },
       where: { personId: request.personId },
@@ -165,8 +165,15 @@ function personIdsOf(snapshot: TrainingSnapshot, ranking: Ranking): string[] {
   return ranking.persons.map(({ person }) => snapshot.personIds[person]!);
 }
 
-function requireModel(faces: DetectedFace[], model: RecognitionModel): void {
-  if (faces.some((face) => face.recognitionModel !== model)) throw new VisageError('RECOGNITION_MODEL_MISMATCH');
+/** Names both models and the way out: the faceId's model is chosen at detect time. */
+function requireModel(faces: DetectedFace[], model: RecognitionModel, against: 'the group' | 'faceId1'): void {
+  const other = faces.find((face) => face.recognitionModel !== model);
+  if (!other) return;
+  throw new VisageError(
+    'RECOGNITION_MODEL_MISMATCH',
+    `'recognitionModel' is incompatible: faceId ${other.faceId} was detected with ${other.recognitionModel} but ` +
+      `${against} uses ${model}. Detect again with recognitionModel=${model}.`,
+  );
 }
 
 function verdict(similarity: number, model: RecognitionModel): VerifyResult {
