@@ -1,5 +1,6 @@
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { BrokerConfig } from '#config';
+import { qualityLevels, type QualityForRecognition } from './detect/face-quality';
 
 export class GatewayConfig extends BrokerConfig {
   @IsInt()
@@ -49,4 +50,15 @@ export class GatewayConfig extends BrokerConfig {
   @Min(100)
   @Max(120_000)
   URL_FETCH_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * Lowest qualityForRecognition that adding a face accepts in the envelope dialect; `low` accepts every face.
+   * Low-quality enrolment faces raise the chance that a stranger matches the person (docs/models.md).
+   */
+  @IsIn(qualityLevels)
+  ENROLMENT_MIN_QUALITY: QualityForRecognition = 'medium';
+
+  /** The same for the Azure dialect, whose clients expect no such refusal: `low` (off) by default. */
+  @IsIn(qualityLevels)
+  AZURE_ENROLMENT_MIN_QUALITY: QualityForRecognition = 'low';
 }

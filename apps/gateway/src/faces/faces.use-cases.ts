@@ -17,7 +17,11 @@ import { GatewayConfig } from '../gateway.config';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
 import { GroupModelCache } from '../groups/group-model.cache';
 import { ImageFetcher } from '../images/image-fetcher';
+import { isQualityAtLeast, qualityForRecognition } from '../detect/face-quality';
 import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
+
+/** Which API is asking: the enrolment-quality minimum is set per dialect. */
+export type Dialect = 'envelope' | 'azure';
 
 export interface PersonPath {
   groupId: string;
@@ -42,7 +46,8 @@ export class FacesUseCases {
     path: PersonPath,
     image: ImageInput,
     query: AddFaceQuery,
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    dialect: Dialect,
   ): Promise<AddFaceReply> {
     const targetFace = query.targetFace ? parseRectangle(query.targetFace) : undefined;
     const detectionModel = query.detectionModel ?? defaultDetectionModel;
@@ -78,6 +83,14 @@ export class FacesUseCases {
     if (!idempotencyKey && target.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');
     const face = extracted.faces[0];
     if (!face) throw new VisageError('NO_FACE_DETECTED');
+    const minimum = dialect === 'azure' ? this.config.AZURE_ENROLMENT_MIN_QUALITY : this.config.ENROLMENT_MIN_QUALITY;
+    const quality = qualityForRecognition(face);
+    if (!isQualityAtLeast(quality, minimum)) {
+      throw new VisageError(
+        'FACE_QUALITY_TOO_LOW',
+        `The face's qualityForRecognition is ${quality}; adding a face needs at least ${minimum}.`,
+      );
+    }
     return this.rpc.send(
       'faces.add',
       {
