@@ -289,7 +289,7 @@ async function main(): Promise<void> {
     'strangers; FNIR: known searches not answered with their person first at or above the threshold; FPIR: ' +
     'strangers given any candidate; larger groups computed from a normal fit of the impostor scores';
   if (detectionModel === 'detection_01') {
-    const caption = `Open-set identify, development set (${detectionModel}, 13 persons enrolled)`;
+    const caption = `Open-set identify on the development set (${detectionModel})`;
     writeFileSync(path.join(repoRoot, 'docs', 'open-set.svg'), openSetPlot(plotted, caption));
   }
   writeBenchResult(detectionModel === 'detection_01' ? 'accuracy.json' : `accuracy-${detectionModel}.json`, {

@@ -37,18 +37,23 @@ function round(value: number, digits = 4): number {
 /** Open-set protocol: splits of the identities into enrolled and strangers, and the larger groups computed. */
 export const openSetSplitCount = 20;
 const largerGroups = [100, 1_000, 10_000];
+const plottedGroups = [100, 1_000];
 const targetFpir = 0.01;
 /** Defaults are set in hundredths of confidence. */
 const confidenceSteps = [...Array.from({ length: 50 }, (_, i) => (50 + i) / 100), 0.995, 0.999];
 
-/** The thresholds where FNIR steps up, each at its lowest FPIR: the corners of the open-set curve. */
+/**
+ * The curve's corners: the lowest threshold (the highest FPIR), then, for each FNIR it steps up to, the point with
+ * the lowest FPIR.
+ */
 function curveCorners(searches: OpenSetSearches): OperatingPoint[] {
+  const curve = openSetCurve(searches);
   const corners = new Map<number, OperatingPoint>();
-  for (const point of openSetCurve(searches)) {
+  for (const point of curve) {
     const kept = corners.get(point.fnir);
     if (!kept || point.fpir < kept.fpir) corners.set(point.fnir, point);
   }
-  return [...corners.values()].sort((a, b) => a.fnir - b.fnir);
+  return [...curve.slice(0, 1), ...[...corners.values()].sort((a, b) => a.fnir - b.fnir)];
 }
 
 export interface DegradedCopies {
@@ -142,6 +147,14 @@ export function evaluateOpenSet(
       : {}),
     plotted: {
       curve: curveCorners(searches),
+      // The same thresholds with FPIR computed for larger groups: how the curve moves as the group grows.
+      computed: plottedGroups.map((persons) => ({
+        persons,
+        curve: curveCorners(searches).map((point) => ({
+          ...point,
+          fpir: fpirForGroup(tail, persons, point.similarity),
+        })),
+      })),
       defaultPoint: operatingPoint(searches, similarityFor(defaultThreshold, model)),
     },
   };
