@@ -2,8 +2,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   confidenceOf,
-  defaultConfidenceThreshold,
+  identifyConfidenceThresholds,
   similarityFor,
+  verifyConfidenceThreshold,
   VisageError,
   type IdentifyRequest,
   type GroupRef,
@@ -45,10 +46,9 @@ export class RecognitionService {
     const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
     requireModel(faces, group.recognitionModel as RecognitionModel);
     const snapshot = await this.training.snapshot(request, training.snapshotVersion);
-    const threshold = request.confidenceThreshold ?? defaultConfidenceThreshold;
-
-    const limit = request.maxNumOfCandidatesReturned;
     const model = group.recognitionModel as RecognitionModel;
+    const threshold = request.confidenceThreshold ?? identifyConfidenceThresholds[model];
+    const limit = request.maxNumOfCandidatesReturned;
     // All the faces in one pass over the snapshot.
     const rankings = await snapshot.rankAll(
       faces.map((face) => face.embedding),
@@ -145,7 +145,7 @@ function requireModel(faces: DetectedFace[], model: RecognitionModel): void {
 
 function verdict(similarity: number, model: RecognitionModel): VerifyResult {
   const confidence = confidenceOf(similarity, model);
-  return { isIdentical: confidence >= defaultConfidenceThreshold, confidence };
+  return { isIdentical: confidence >= verifyConfidenceThreshold, confidence };
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
