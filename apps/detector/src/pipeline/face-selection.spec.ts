@@ -78,7 +78,9 @@ test('boxes far less sharp than the main face do not count against the one-face 
     'MULTIPLE_FACES',
   );
   assert.equal(
-    refusal(() => enrolFace([large, face(500, 100, 100, 0.15)], enrol({ left: 250, top: 50, width: 500, height: 300 }))),
+    refusal(() =>
+      enrolFace([large, face(500, 100, 100, 0.15)], enrol({ left: 250, top: 50, width: 500, height: 300 })),
+    ),
     'TARGET_FACE_MULTIPLE_FACES',
   );
 });
