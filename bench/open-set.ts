@@ -9,7 +9,7 @@
  * not): with p(t) the share of them at or above threshold t, a stranger compared with N persons gets a candidate
  * with probability 1 − (1 − p(t))^N, taking the N comparisons as independent. p(t) comes from a normal
  * distribution fitted to the impostor scores, because the groups of 1,000 and 10,000 persons need it far beyond
- * the highest impostor score a set of this size can show. Within the scores observed the fit lies above the
+ * the highest impostor score a set of this size can show. In the highest scores observed the fit lies above the
  * observed shares, so the larger groups' FPIR is, if anything, overstated.
  */
 
