@@ -4,14 +4,16 @@
  * grey 1024x768 canvas, blurred (gaussian sigma 3.5), rolled by 30 and by 45 degrees, and (the 84 LFW photos)
  * the face at about 48 px in a 1920x1080 picture. Counts the pictures in which at least one face was found, the
  * edge files with exactly the expected count, and the boxes found on pictures without a face: the edge files'
- * and the photos with their faces painted over. Writes bench/results/detection.json.
+ * and the photos with their faces painted over; and the one-person photos on which several faces are found, and
+ * which of them enrolment still refuses. Writes bench/results/detection.json.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { DetectionModels, type DetectionModel } from '#contracts';
+import { DetectionModels, VisageError, type DetectionModel, type ExtractReply } from '#contracts';
 import { ExtractionPool } from '../apps/detector/src/extraction/extraction-pool';
 import { DetectionModelSpecs } from '../apps/detector/src/models/model-registry';
+import { oneFaceToEnrol, selectFaces } from '../apps/detector/src/pipeline/face-selection';
 import { facesDir } from '../test/support/stack';
 import { distantInFullHd, facesErased, inFullHd, photoVariants } from '../test/support/photo-variants';
 import { writeBenchResult } from './bench-results';
@@ -22,15 +24,18 @@ interface EdgeFile {
   expect: string;
 }
 
-/** The boxes a model returns for the picture (a copy: the pool takes the bytes it is given). */
-async function boxesFound(pool: ExtractionPool, model: DetectionModel, image: Buffer) {
-  const reply = await pool.extract({
+/** What a model finds in the picture (a copy: the pool takes the bytes it is given). */
+function detected(pool: ExtractionPool, model: DetectionModel, image: Buffer) {
+  return pool.extract({
     image: Buffer.from(image),
     detectionModel: model,
     recognitionModel: 'recognition_01',
     purpose: 'detect',
   });
-  return reply.faces.map((face) => face.rectangle);
+}
+
+async function boxesFound(pool: ExtractionPool, model: DetectionModel, image: Buffer) {
+  return (await detected(pool, model, image)).faces.map((face) => face.rectangle);
 }
 
 async function facesFound(pool: ExtractionPool, model: DetectionModel, image: Buffer): Promise<number | 'refused'> {
@@ -38,6 +43,27 @@ async function facesFound(pool: ExtractionPool, model: DetectionModel, image: Bu
     return (await boxesFound(pool, model, image)).length;
   } catch {
     return 'refused'; // not an image, too small, ...: the same for every model
+  }
+}
+
+/** One-person photos on which detect finds several faces, and those of them that enrolment refuses. */
+class EnrolmentRefusals {
+  private readonly several: string[] = [];
+  private readonly refused: string[] = [];
+
+  record(file: string, reply: ExtractReply): void {
+    if (reply.faces.length <= 1) return;
+    this.several.push(file);
+    try {
+      oneFaceToEnrol(selectFaces(reply.faces, reply.image, { purpose: 'enrol' }), {});
+    } catch (error) {
+      if (!(error instanceof VisageError)) throw error;
+      this.refused.push(`${file} (${error.key})`);
+    }
+  }
+
+  figures() {
+    return { severalFacesFound: this.several.sort(), refusedForEnrolment: this.refused.sort() };
   }
 }
 
@@ -71,15 +97,22 @@ async function main(): Promise<void> {
   sets.distant = await Promise.all(scenePhotos.map(distantInFullHd));
 
   const pool = await ExtractionPool.start({ workers: availableParallelism(), backend: 'auto' });
+  const oneFaceRule = Object.fromEntries(DetectionModels.map((model) => [model, new EnrolmentRefusals()]));
   const models: Record<string, unknown> = {};
   const byDetector = new Map<string, unknown>();
   try {
     // Scenes without a face: the photos with every face that any model finds in them painted over, as they are
     // and enlarged into a full-HD frame (where detection_03's tiles look closer).
+    // The same detections tell how often a one-person photo is refused for enrolment as showing several faces:
+    // every face found counted before the enrolment rule compared their sharpness.
     const erased = await Promise.all(
-      photos.map(async (photo) => {
-        const found = await Promise.all(DetectionModels.map((model) => boxesFound(pool, model, photo)));
-        return facesErased(photo, found.flat());
+      photos.map(async (photo, i) => {
+        const found = await Promise.all(DetectionModels.map((model) => detected(pool, model, photo)));
+        found.forEach((reply, m) => oneFaceRule[DetectionModels[m]!]!.record(manifest[i]!.file, reply));
+        return facesErased(
+          photo,
+          found.flatMap((reply) => reply.faces.map((face) => face.rectangle)),
+        );
       }),
     );
     const noFaceScenes: Record<string, Buffer[]> = {
@@ -116,6 +149,7 @@ async function main(): Promise<void> {
           ),
           facesFound: found,
           edgeFilesWithTheExpectedCount: `${exact}/${edge.length}`,
+          oneFacePhotos: oneFaceRule[model]!.figures(),
           boxesOnNoFacePictures: falseBoxes(noFace),
           boxesOnScenesWithFacesErased: boxesOnScenes,
           picturesPerSecond: Math.round((pictures / ((performance.now() - started) / 1000)) * 100) / 100,

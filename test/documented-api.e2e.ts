@@ -499,8 +499,8 @@ test('every error code of docs/api.md is answered with the status and code it do
       async () => {
         await waitFor(async () => (await api.call('GET', '/largepersongroups')).status === 200, 30_000, 'reconnect');
         while ((await waitingImages()) < detectorQueueBound) {
-          pending.push(api.call('POST', '/detect', edge('single_face.jpg')));
           const before = await waitingImages();
+          pending.push(api.call('POST', '/detect', edge('single_face.jpg')));
           await waitFor(async () => (await waitingImages()) > before, 10_000, 'queued');
         }
         return api.call('POST', '/detect', edge('single_face.jpg'));

@@ -8,8 +8,9 @@ let stack: Stack;
 let api: EnvelopeApi;
 
 before(async () => {
-  // The suite is about the face limit: all 300 images must reach a detector, none refused by the queue bound.
-  stack = await Stack.start({ env: { DETECTOR_QUEUE_MAX_LENGTH: '400' } });
+  // The suite is about the face limit: all 300 images must reach a detector, none refused by the queue bound
+  // nor timed out while they wait on a busy machine.
+  stack = await Stack.start({ env: { DETECTOR_QUEUE_MAX_LENGTH: '400', DETECT_TIMEOUT_MS: '600000' } });
   api = new EnvelopeApi(stack.baseUrl);
 });
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -11,6 +12,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { BrokerConfig, Secret } from '#config';
+import { qualityLevels, type QualityForRecognition } from './detect/face-quality';
 
 /** TRUST_PROXY: `true`, `false`, or peers as Express's `trust proxy` reads them (addresses, CIDR ranges, names). */
 @ValidatorConstraint({ name: 'trustProxy' })
@@ -143,4 +145,15 @@ export class GatewayConfig extends BrokerConfig {
   /** Interface of the ops server; 0.0.0.0 in containers so probes and Prometheus can reach it. */
   @IsString()
   OPS_HOST: string = '127.0.0.1';
+
+  /**
+   * Lowest qualityForRecognition that adding a face accepts in the envelope dialect; `low` accepts every face.
+   * Low-quality enrolment faces raise the chance that a stranger matches the person (docs/models.md).
+   */
+  @IsIn(qualityLevels)
+  ENROLMENT_MIN_QUALITY: QualityForRecognition = 'medium';
+
+  /** The same for the Azure dialect, whose clients expect no such refusal: `low` (off) by default. */
+  @IsIn(qualityLevels)
+  AZURE_ENROLMENT_MIN_QUALITY: QualityForRecognition = 'low';
 }

@@ -33,5 +33,19 @@ export function similarityFor(confidence: number, model: RecognitionModel): numb
   return (Math.log(confidence / (1 - confidence)) - curve.intercept) / curve.slope;
 }
 
-/** Verify answers isIdentical when the confidence reaches this; identify's default confidenceThreshold. */
-export const defaultConfidenceThreshold = 0.5;
+/** Verify answers isIdentical when the confidence reaches this: the most accurate split of the pairs. */
+export const verifyConfidenceThreshold = 0.5;
+
+/**
+ * Identify's confidenceThreshold when the caller gives none. Identify is open-set: most faces shown to a door
+ * camera or a photo library belong to nobody enrolled, and each is compared with every person of the group, so
+ * it needs a stricter threshold than one pair does. Each is the lowest confidence, in hundredths, at which at
+ * most 1 % of strangers get a candidate on the development set's open-set protocol (`npm run bench:accuracy`,
+ * docs/models.md).
+ */
+export const identifyConfidenceThresholds: Readonly<Record<RecognitionModel, number>> = {
+  recognition_01: 0.96,
+  recognition_02: 0.93,
+  recognition_03: 0.9,
+  recognition_04: 0.87,
+};

@@ -46,6 +46,12 @@ export const ErrorCatalogue = {
   ),
   NO_FACE_DETECTED: entry('NO_FACE_DETECTED', 'InvalidImage', 400, 'No face detected in the image.'),
   MULTIPLE_FACES: entry('MULTIPLE_FACES', 'InvalidImage', 400, 'There is more than 1 face in the image.'),
+  FACE_QUALITY_TOO_LOW: entry(
+    'FACE_QUALITY_TOO_LOW',
+    'InvalidImage',
+    400,
+    "The face's quality for recognition is below the enrolment minimum.",
+  ),
   TARGET_FACE_NO_FACE: entry('TARGET_FACE_NO_FACE', 'InvalidImage', 400, 'No face detected in the targetFace.'),
   TARGET_FACE_MULTIPLE_FACES: entry(
     'TARGET_FACE_MULTIPLE_FACES',

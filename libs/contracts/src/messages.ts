@@ -186,7 +186,7 @@ export interface TrainingStatusView {
 export interface IdentifyRequest extends GroupRef {
   faceIds: string[];
   maxNumOfCandidatesReturned: number;
-  /** When absent, the calibrated default (confidence 0.5). */
+  /** When absent, the group model's open-set default (identifyConfidenceThresholds). */
   confidenceThreshold?: number;
 }
 

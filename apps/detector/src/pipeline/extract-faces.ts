@@ -14,7 +14,7 @@ import { DetectionModelSpecs, RecognitionModelSpecs } from '../models/model-regi
 import { decodeImage, type DecodedImage } from './decode-image';
 import { describeFace } from './face-description';
 import { detectFaces, type FaceBox } from './face-detection';
-import { type CandidateFace, checkTargetFace, selectFaces } from './face-selection';
+import { type CandidateFace, checkTargetFace, oneFaceToEnrol, selectFaces } from './face-selection';
 import { imageTensor } from './image-tensor';
 
 interface Candidate extends CandidateFace {
@@ -57,7 +57,8 @@ export async function extractFaces(request: ExtractRequest, limits: ExtractionLi
         embedding,
       });
     }
-    return { image: { width: image.width, height: image.height, format: image.format }, faces };
+    const kept = request.purpose === 'enrol' ? [oneFaceToEnrol(faces, request)] : faces;
+    return { image: { width: image.width, height: image.height, format: image.format }, faces: kept };
   } finally {
     tensor.dispose();
   }

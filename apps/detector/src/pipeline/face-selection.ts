@@ -33,8 +33,9 @@ export function checkTargetFace(targetFace: FaceRectangle, image: Size): void {
 }
 
 /**
- * Drops faces outside the size rule, orders the rest largest first, then applies the purpose: `detect` keeps up
- * to `maxFaces`; `enrol` needs exactly one face, in `targetFace` when given.
+ * Drops faces outside the size rule and orders the rest largest first, then applies the purpose: `detect` keeps up
+ * to `maxFaces`; `enrol` keeps the faces that may be the one to enrol (those in `targetFace` when given), which
+ * `oneFaceToEnrol` then narrows to exactly one once their sharpness is known.
  */
 export function selectFaces<Face extends CandidateFace>(
   faces: Face[],
@@ -48,29 +49,47 @@ export function selectFaces<Face extends CandidateFace>(
     return counted.slice(0, request.maxFaces ?? counted.length);
   }
   if (request.targetFace === undefined) {
-    return exactlyOne(counted, 'NO_FACE_DETECTED', 'MULTIPLE_FACES');
+    return counted;
   }
   checkTargetFace(request.targetFace, image);
   const target = request.targetFace;
   // A face belongs to the target when its centre lies inside it: robust to the few pixels by which a caller's
   // rectangle (often from another detector) and ours disagree, and a centre lies in at most one of two
   // rectangles that each tightly frame one face.
-  const targeted = counted.filter((face) => contains(target, centre(face.rectangle)));
-  return exactlyOne(targeted, 'TARGET_FACE_NO_FACE', 'TARGET_FACE_MULTIPLE_FACES');
+  return counted.filter((face) => contains(target, centre(face.rectangle)));
+}
+
+/**
+ * A face whose sharpness is under this share of the sharpest face's does not count against the one-face rule:
+ * a person judging the photo sees one face and a patch of backdrop or a smear, not two faces (detection models
+ * that look harder put such boxes on posters and patterned backdrops; docs/models.md).
+ */
+export const strayFaceSharpnessShare = 0.25;
+
+/** Enrolment needs exactly one face, not counting stray boxes far less sharp than the main face. */
+export function oneFaceToEnrol<Face extends CandidateFace & { sharpness: number }>(
+  faces: Face[],
+  request: Pick<ExtractRequest, 'targetFace'>,
+): Face {
+  const sharpest = Math.max(...faces.map((face) => face.sharpness));
+  const counted = faces.filter((face) => face.sharpness >= sharpest * strayFaceSharpnessShare);
+  return request.targetFace === undefined
+    ? exactlyOne(counted, 'NO_FACE_DETECTED', 'MULTIPLE_FACES')
+    : exactlyOne(counted, 'TARGET_FACE_NO_FACE', 'TARGET_FACE_MULTIPLE_FACES');
 }
 
 function exactlyOne<Face>(
   faces: Face[],
   none: 'NO_FACE_DETECTED' | 'TARGET_FACE_NO_FACE',
   several: 'MULTIPLE_FACES' | 'TARGET_FACE_MULTIPLE_FACES',
-): Face[] {
+): Face {
   if (faces.length === 0) {
     throw new VisageError(none);
   }
   if (faces.length > 1) {
     throw new VisageError(several);
   }
-  return faces;
+  return faces[0]!;
 }
 
 function area(rectangle: FaceRectangle): number {

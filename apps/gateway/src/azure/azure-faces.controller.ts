@@ -27,7 +27,7 @@ export class AzureFacesController {
     @IdempotencyKey() idempotencyKey?: string,
   ) {
     const image = imageInputOf(request);
-    return azureAddedFace(await this.faces.add(caller, { groupId, personId }, image, query, idempotencyKey));
+    return azureAddedFace(await this.faces.add(caller, { groupId, personId }, image, query, idempotencyKey, 'azure'));
   }
 
   @Get(':persistedFaceId')

@@ -11,7 +11,13 @@
  */
 import type { ExtractedFace } from '#contracts';
 
-export type QualityForRecognition = 'low' | 'medium' | 'high';
+/** Worst first. */
+export const qualityLevels = ['low', 'medium', 'high'] as const;
+export type QualityForRecognition = (typeof qualityLevels)[number];
+
+export function isQualityAtLeast(quality: QualityForRecognition, minimum: QualityForRecognition): boolean {
+  return qualityLevels.indexOf(quality) >= qualityLevels.indexOf(minimum);
+}
 
 export function qualityForRecognition(face: Pick<ExtractedFace, 'rectangle' | 'sharpness'>): QualityForRecognition {
   const side = Math.min(face.rectangle.width, face.rectangle.height);

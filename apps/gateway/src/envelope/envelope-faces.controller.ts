@@ -25,7 +25,9 @@ export class EnvelopeFacesController {
     @IdempotencyKey() idempotencyKey?: string,
   ) {
     const image = imageInputOf(request);
-    return ok(addedFaceData(await this.faces.add(caller, { groupId, personId }, image, query, idempotencyKey)));
+    return ok(
+      addedFaceData(await this.faces.add(caller, { groupId, personId }, image, query, idempotencyKey, 'envelope')),
+    );
   }
 
   @Get(':persistedFaceId')

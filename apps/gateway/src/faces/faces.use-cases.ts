@@ -14,10 +14,15 @@ import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
 import { ExtractionScheduler } from '../extraction/extraction-scheduler';
+import { GatewayConfig } from '../gateway.config';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
 import { GroupModelCache } from '../groups/group-model.cache';
 import { ImageFetcher } from '../images/image-fetcher';
+import { isQualityAtLeast, qualityForRecognition } from '../detect/face-quality';
 import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
+
+/** Which API is asking: the enrolment-quality minimum is set per dialect. */
+export type Dialect = 'envelope' | 'azure';
 
 export interface PersonPath {
   groupId: string;
@@ -31,6 +36,7 @@ export class FacesUseCases {
     private readonly images: ImageFetcher,
     private readonly extractions: ExtractionScheduler,
     private readonly groupModels: GroupModelCache,
+    private readonly config: GatewayConfig,
   ) {}
 
   /**
@@ -42,7 +48,8 @@ export class FacesUseCases {
     path: PersonPath,
     image: ImageInput,
     query: AddFaceQuery,
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    dialect: Dialect,
   ): Promise<AddFaceReply> {
     const targetFace = query.targetFace ? parseRectangle(query.targetFace) : undefined;
     const detectionModel = query.detectionModel ?? defaultDetectionModel;
@@ -80,6 +87,14 @@ export class FacesUseCases {
     if (!idempotencyKey && target.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');
     const face = extracted.faces[0];
     if (!face) throw new VisageError('NO_FACE_DETECTED');
+    const minimum = dialect === 'azure' ? this.config.AZURE_ENROLMENT_MIN_QUALITY : this.config.ENROLMENT_MIN_QUALITY;
+    const quality = qualityForRecognition(face);
+    if (!isQualityAtLeast(quality, minimum)) {
+      throw new VisageError(
+        'FACE_QUALITY_TOO_LOW',
+        `The face's qualityForRecognition is ${quality}; adding a face needs at least ${minimum}.`,
+      );
+    }
     return this.rpc.send(
       'faces.add',
       {

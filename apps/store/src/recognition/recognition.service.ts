@@ -2,8 +2,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   confidenceOf,
-  defaultConfidenceThreshold,
+  identifyConfidenceThresholds,
   similarityFor,
+  verifyConfidenceThreshold,
   VisageError,
   type IdentifyRequest,
   type GroupRef,
@@ -52,10 +53,9 @@ export class RecognitionService {
       { tenantId: request.tenantId, groupId: request.groupId, snapshotId },
       async () => TrainingSnapshot.fromParts(version, await loadSnapshotParts(manager, request, version)),
     );
-    const threshold = request.confidenceThreshold ?? defaultConfidenceThreshold;
-
-    const limit = request.maxNumOfCandidatesReturned;
     const model = group.recognitionModel as RecognitionModel;
+    const threshold = request.confidenceThreshold ?? identifyConfidenceThresholds[model];
+    const limit = request.maxNumOfCandidatesReturned;
     // All the faces in one pass over the snapshot.
     const rankings = await snapshot.rankAll(
       faces.map((face) => face.embedding),
@@ -178,7 +178,7 @@ function requireModel(faces: DetectedFace[], model: RecognitionModel, against: '
 
 function verdict(similarity: number, model: RecognitionModel): VerifyResult {
   const confidence = confidenceOf(similarity, model);
-  return { isIdentical: confidence >= defaultConfidenceThreshold, confidence };
+  return { isIdentical: confidence >= verifyConfidenceThreshold, confidence };
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
