@@ -14,7 +14,8 @@ import { after, before, test } from 'node:test';
 import { Logger } from '@nestjs/common';
 import amqp, { type ChannelModel } from 'amqplib';
 import { AmqpTransport, Queues } from '#messaging';
-import { edge, EnvelopeApi, manifest, type ApiResponse } from './support/api';
+import { edge, EnvelopeApi, face, manifest, type ApiResponse } from './support/api';
+import { photoVariants } from './support/photo-variants';
 import { facesDir, freePort, repoRoot, Stack, waitFor } from './support/stack';
 
 const run = promisify(execFile);
@@ -371,6 +372,16 @@ test('every error code of docs/api.md is answered with the status and code it do
     ['IMAGE_TOO_MANY_PIXELS', () => api.call('POST', '/detect', edge('pixel_flood_12000x12000.png'))],
     ['NO_FACE_DETECTED', () => api.addFace('errors', personId, edge('no_face_house.jpg'))],
     ['MULTIPLE_FACES', () => api.addFace('errors', personId, edge('multiple_faces_5.jpg'))],
+    [
+      'FACE_QUALITY_TOO_LOW',
+      async () =>
+        api.addFace(
+          'errors',
+          personId,
+          await photoVariants.blurred(face('kate_hudson_02.jpg')),
+          '?detectionModel=detection_02',
+        ),
+    ],
     ['TARGET_FACE_NO_FACE', () => api.addFace('errors', personId, edge('single_face.jpg'), '?targetFace=0,0,20,20')],
     [
       'TARGET_FACE_MULTIPLE_FACES',

@@ -15,7 +15,7 @@ let stack: Stack;
 let api: EnvelopeApi;
 
 interface Candidate {
-  personId: string;
+  person_id: string;
   confidence: number;
 }
 
@@ -34,10 +34,10 @@ async function detectAll(files: string[]): Promise<string[]> {
   const faceIds: string[] = [];
   for (let i = 0; i < files.length; i += 4) {
     const batch = files.slice(i, i + 4).map(async (file) => {
-      const response = await api.call<{ faceId: string }[]>('POST', '/detect', face(file));
+      const response = await api.call<{ face_id: string }[]>('POST', '/detect', face(file));
       assert.equal(response.status, 200, JSON.stringify(response.body));
       assert.equal(response.body.data!.length, 1, file);
-      return response.body.data![0]!.faceId;
+      return response.body.data![0]!.face_id;
     });
     faceIds.push(...(await Promise.all(batch)));
   }
@@ -96,7 +96,7 @@ describe('identify at the default threshold', () => {
     const strangerProbes = await detectAll(strangerFiles);
 
     const known = await identifyAll(knownProbes);
-    const found = known.filter((candidates, i) => candidates[0]?.personId === personOf.get(enrolled[i]!)).length;
+    const found = known.filter((candidates, i) => candidates[0]?.person_id === personOf.get(enrolled[i]!)).length;
     const strangersMatched = (await identifyAll(strangerProbes)).filter((candidates) => candidates.length > 0);
     // The benchmark reports about 1 % of strangers with a candidate and about 1 % of known persons missed over
     // its splits; this is one split, so the bounds leave room for a photo or two either way.

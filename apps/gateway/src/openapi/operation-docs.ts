@@ -92,6 +92,7 @@ const errorsOf = {
     ...ofPerson,
     'NO_FACE_DETECTED',
     'MULTIPLE_FACES',
+    'FACE_QUALITY_TOO_LOW',
     'TARGET_FACE_NO_FACE',
     'TARGET_FACE_MULTIPLE_FACES',
     'TARGET_FACE_OUT_OF_RANGE',
