@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import amqp, { type ChannelModel } from 'amqplib';
-import { Queues } from '#messaging';
 import { edge, EnvelopeApi, type ApiResponse } from './support/api';
+import { waitingImages } from './support/detector-queue';
 import { Stack, waitFor } from './support/stack';
 
 const queueBound = 2;
@@ -24,15 +24,6 @@ after(async () => {
   await stack?.stop();
 });
 
-async function waitingImages(): Promise<number> {
-  const channel = await broker.createChannel();
-  try {
-    return (await channel.checkQueue(Queues.detector)).messageCount;
-  } finally {
-    await channel.close();
-  }
-}
-
 test('a full detector queue answers 503 DETECTOR_BUSY within a second; queued images are still served', async () => {
   const api = new EnvelopeApi(stack.baseUrl);
   const photo = edge('single_face.jpg');
@@ -40,7 +31,7 @@ test('a full detector queue answers 503 DETECTOR_BUSY within a second; queued im
 
   const queued: Promise<ApiResponse<unknown[]>>[] = [];
   for (let i = 0; i < queueBound; i++) queued.push(api.call<unknown[]>('POST', '/detect', photo));
-  await waitFor(async () => (await waitingImages()) === queueBound, 10_000, 'the queued images');
+  await waitFor(async () => (await waitingImages(broker)) === queueBound, 10_000, 'the queued images');
 
   const started = performance.now();
   const refused = await api.call('POST', '/detect', photo);
@@ -57,7 +48,7 @@ test('a full detector queue answers 503 DETECTOR_BUSY within a second; queued im
   });
   assert.equal(azure.status, 503);
   assert.equal(((await azure.json()) as { error: { code: string } }).error.code, 'ServiceUnavailable');
-  assert.equal(await waitingImages(), queueBound, 'refused images never entered the queue');
+  assert.equal(await waitingImages(broker), queueBound, 'refused images never entered the queue');
 
   stack.spawn('detector');
   const served = await Promise.all(queued);

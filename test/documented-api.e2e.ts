@@ -15,6 +15,7 @@ import { Logger } from '@nestjs/common';
 import amqp, { type ChannelModel } from 'amqplib';
 import { AmqpTransport, Queues } from '#messaging';
 import { edge, EnvelopeApi, face, manifest, type ApiResponse } from './support/api';
+import { waitingImages } from './support/detector-queue';
 import { photoVariants } from './support/photo-variants';
 import { facesDir, freePort, repoRoot, Stack, waitFor } from './support/stack';
 
@@ -294,15 +295,6 @@ async function detectOne(query = ''): Promise<string> {
   return detected.body.data![0]!.face_id;
 }
 
-async function waitingImages(): Promise<number> {
-  const channel = await broker.createChannel();
-  try {
-    return (await channel.checkQueue(Queues.detector)).messageCount;
-  } finally {
-    await channel.close();
-  }
-}
-
 /** Closes the gateways' broker connections, as a broker failover would; they reconnect by themselves. */
 async function dropGatewayConnections(): Promise<void> {
   const url = new URL(managementUrl);
@@ -498,9 +490,9 @@ test('every error code of docs/api.md is answered with the status and code it do
     [
       'SERVICE_UNAVAILABLE',
       async () => {
-        await waitFor(async () => (await waitingImages()) === 0, 10_000, 'expired images dropped');
+        await waitFor(async () => (await waitingImages(broker)) === 0, 10_000, 'expired images dropped');
         const waiting = api.call('POST', '/detect', edge('single_face.jpg'));
-        await waitFor(async () => (await waitingImages()) === 1, 10_000, 'the image waits');
+        await waitFor(async () => (await waitingImages(broker)) === 1, 10_000, 'the image waits');
         await dropGatewayConnections();
         return waiting;
       },
@@ -509,10 +501,10 @@ test('every error code of docs/api.md is answered with the status and code it do
       'DETECTOR_BUSY',
       async () => {
         await waitFor(async () => (await api.call('GET', '/largepersongroups')).status === 200, 30_000, 'reconnect');
-        while ((await waitingImages()) < detectorQueueBound) {
-          const before = await waitingImages();
+        while ((await waitingImages(broker)) < detectorQueueBound) {
+          const before = await waitingImages(broker);
           pending.push(api.call('POST', '/detect', edge('single_face.jpg')));
-          await waitFor(async () => (await waitingImages()) > before, 10_000, 'queued');
+          await waitFor(async () => (await waitingImages(broker)) > before, 10_000, 'queued');
         }
         return api.call('POST', '/detect', edge('single_face.jpg'));
       },
