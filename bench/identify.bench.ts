@@ -53,8 +53,8 @@ async function seed(stack: Stack, groupId: string, rowPersons: string[]): Promis
   const db = await stack.db();
   try {
     await db.query(
-      `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-       SELECT id, 'default', $1, 'p' || n, 0, now(), now() FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, n)`,
+      `INSERT INTO person (person_id, tenant_id, kind, group_id, name, face_count, created_at, updated_at)
+       SELECT id, 'default', 'largePersonGroup', $1, 'p' || n, 0, now(), now() FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, n)`,
       [groupId, [...new Set(rowPersons)]],
     );
     for (let from = 0; from < faces; from += seedBatch) {
@@ -65,9 +65,9 @@ async function seed(stack: Stack, groupId: string, rowPersons: string[]): Promis
         return float32ToLittleEndian(vector);
       });
       await db.query(
-        `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
+        `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, detection_model,
            recognition_model, face_rectangle, embedding, request_id, created_at)
-         SELECT gen_random_uuid(), person, 'default', $1, 'detection_01', 'recognition_01',
+         SELECT gen_random_uuid(), person, 'default', 'largePersonGroup', $1, 'detection_01', 'recognition_01',
            '{"left":0,"top":0,"width":100,"height":100}', v, $1 || '-' || (n + $2::int), now()
          FROM unnest($3::uuid[], $4::bytea[]) WITH ORDINALITY AS t(person, v, n)`,
         [groupId, from, rowPersons.slice(from, from + count), vectors],

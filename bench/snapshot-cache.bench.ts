@@ -37,8 +37,9 @@ async function main(): Promise<void> {
   const loads = Math.ceil((Number(process.env.BENCH_CACHE_ASKED ?? 2) * boundMiB * MiB) / snapshotBytes);
   const samples = [];
   for (let n = 1; n <= loads; n++) {
-    const snapshot = await cache.get({ tenantId: 'bench', groupId: `group-${n}`, snapshotId: `s${n}` }, () =>
-      Promise.resolve(TrainingSnapshot.fromParts(n, parts)),
+    const snapshot = await cache.get(
+      { tenantId: 'bench', kind: 'largePersonGroup', groupId: `group-${n}`, snapshotId: `s${n}` },
+      () => Promise.resolve(TrainingSnapshot.fromParts(n, parts)),
     );
     // An identify touches every page of the snapshot, as serving would.
     await snapshot.rank(query, -1, 10);

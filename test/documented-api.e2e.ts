@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { Logger } from '@nestjs/common';
 import amqp, { type ChannelModel } from 'amqplib';
+import type { CollectionKind } from '#contracts';
 import { AmqpTransport, Queues } from '#messaging';
 import { edge, EnvelopeApi, face, manifest, type ApiResponse } from './support/api';
 import { waitingImages } from './support/detector-queue';
@@ -426,6 +427,43 @@ test('every error code of docs/api.md is answered with the status and code it do
         return api.call('POST', '/largepersongroups/busy/train');
       },
     ],
+    ['PERSON_GROUP_NOT_FOUND', () => api.call('GET', '/persongroups/no-such-group')],
+    [
+      'GROUP_IDS_BOTH_GIVEN',
+      () => api.call('POST', '/identify', { faceIds: [unknownId], largePersonGroupId: 'a', personGroupId: 'a' }),
+    ],
+    ['GROUP_IDS_BOTH_MISSING', () => api.call('POST', '/identify', { faceIds: [unknownId] })],
+    [
+      'PERSON_GROUP_EXISTS',
+      async () => {
+        assert.equal((await api.call('PUT', '/persongroups/pg-errors', { name: 'Person group' })).status, 200);
+        return api.call('PUT', '/persongroups/pg-errors', { name: 'Again' });
+      },
+    ],
+    [
+      'PERSON_LIMIT_REACHED',
+      async () => {
+        await seedGroup('pg-errors', 10_000, 0, 'personGroup');
+        return api.call('POST', '/persongroups/pg-errors/persons', { name: 'One too many' });
+      },
+    ],
+    [
+      'PERSON_GROUP_NOT_TRAINED',
+      async () => {
+        await api.call('PUT', '/persongroups/pg-untrained', { name: 'Untrained' });
+        return api.call('POST', '/identify', { faceIds: [await detectOne()], personGroupId: 'pg-untrained' });
+      },
+    ],
+    ['PERSON_GROUP_TRAINING_NOT_FOUND', () => api.call('GET', '/persongroups/pg-untrained/training')],
+    [
+      'PERSON_GROUP_TRAINING_IN_PROGRESS',
+      async () => {
+        await api.call('PUT', '/persongroups/pg-busy', { name: 'Busy' });
+        await seedGroup('pg-busy', 1000, 100, 'personGroup');
+        assert.equal((await api.call('POST', '/persongroups/pg-busy/train')).status, 202);
+        return api.call('POST', '/persongroups/pg-busy/train');
+      },
+    ],
     ['FACE_ID_NOT_FOUND', () => api.call('POST', '/identify', { faceIds: [unknownId], largePersonGroupId: 'errors' })],
     ['VERIFY_FACE_ID_NOT_FOUND', () => api.call('POST', '/verify', { faceId1: unknownId, faceId2: unknownId })],
     [
@@ -565,9 +603,9 @@ async function seedFaces(groupId: string, personId: string, count: number): Prom
   const db = await stack.db();
   try {
     await db.query(
-      `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
+      `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, detection_model,
          recognition_model, face_rectangle, embedding, request_id, created_at)
-       SELECT gen_random_uuid(), $2::uuid, 'default', $1, 'detection_01', 'recognition_01',
+       SELECT gen_random_uuid(), $2::uuid, 'default', 'largePersonGroup', $1, 'detection_01', 'recognition_01',
          '{"left":0,"top":0,"width":100,"height":100}', decode(repeat('0000803f', 128), 'hex'),
          'seed-' || $2::text || '-' || i, now()
        FROM generate_series(1, $3::int) i`,
@@ -580,22 +618,27 @@ async function seedFaces(groupId: string, personId: string, count: number): Prom
 }
 
 /** A group large enough that its training is still running when the next request arrives. */
-async function seedGroup(groupId: string, persons: number, facesEach: number): Promise<void> {
+async function seedGroup(
+  groupId: string,
+  persons: number,
+  facesEach: number,
+  kind: CollectionKind = 'largePersonGroup',
+): Promise<void> {
   const db = await stack.db();
   try {
     await db.query(
-      `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-       SELECT gen_random_uuid(), 'default', $1, 'p' || i, $3, now(), now() FROM generate_series(1, $2::int) i`,
-      [groupId, persons, facesEach],
+      `INSERT INTO person (person_id, tenant_id, kind, group_id, name, face_count, created_at, updated_at)
+       SELECT gen_random_uuid(), 'default', $4, $1, 'p' || i, $3, now(), now() FROM generate_series(1, $2::int) i`,
+      [groupId, persons, facesEach, kind],
     );
     await db.query(
-      `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
+      `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, detection_model,
          recognition_model, face_rectangle, embedding, request_id, created_at)
-       SELECT gen_random_uuid(), p.person_id, 'default', $1, 'detection_01', 'recognition_01',
+       SELECT gen_random_uuid(), p.person_id, 'default', $3, $1, 'detection_01', 'recognition_01',
          '{"left":0,"top":0,"width":100,"height":100}', decode(repeat('0000803f', 128), 'hex'),
          'seed-' || p.person_id || '-' || i, now()
-       FROM person p CROSS JOIN generate_series(1, $2::int) i WHERE p.group_id = $1`,
-      [groupId, facesEach],
+       FROM person p CROSS JOIN generate_series(1, $2::int) i WHERE p.group_id = $1 AND p.kind = $3`,
+      [groupId, facesEach, kind],
     );
   } finally {
     await db.end();

@@ -317,7 +317,7 @@ describe('stored data', () => {
       // Nor anywhere as text: no base64 JPEG or PNG header in any text or JSON column.
       const textual = await db.query(
         `SELECT count(*)::int AS n FROM (
-           SELECT user_data AS v FROM large_person_group UNION ALL SELECT user_data FROM person
+           SELECT user_data AS v FROM collection UNION ALL SELECT user_data FROM person
            UNION ALL SELECT user_data FROM persisted_face UNION ALL SELECT face_rectangle::text FROM persisted_face
            UNION ALL SELECT reply::text FROM applied_write) t
          WHERE v LIKE '%/9j/%' OR v LIKE '%iVBORw0KGgo%'`,

@@ -162,6 +162,7 @@ test('the store answers a value Postgres refuses at once, without redelivery or 
           'persons.update',
           {
             tenantId: 'default',
+            kind: 'largePersonGroup',
             groupId: 'hygiene',
             personId,
             name: null as unknown as string,
@@ -173,7 +174,12 @@ test('the store answers a value Postgres refuses at once, without redelivery or 
     ],
     [
       'a group list starting at NUL, a read',
-      (requestId) => rpc.send('groups.list', { tenantId: 'default', start: '\u0000', top: 10 }, { requestId }),
+      (requestId) =>
+        rpc.send(
+          'groups.list',
+          { tenantId: 'default', kind: 'largePersonGroup', start: '\u0000', top: 10 },
+          { requestId },
+        ),
     ],
   ];
   for (const [what, call] of cases) {
@@ -185,7 +191,12 @@ test('the store answers a value Postgres refuses at once, without redelivery or 
     await waitFor(() => storeLinesOf(requestId).length > 0, 5000, `the store's log line of ${what}`);
     assertAnsweredOnce(requestId);
   }
-  const person = await rpc.send('persons.get', { tenantId: 'default', groupId: 'hygiene', personId });
+  const person = await rpc.send('persons.get', {
+    tenantId: 'default',
+    kind: 'largePersonGroup',
+    groupId: 'hygiene',
+    personId,
+  });
   assert.equal(person.name, 'Direct');
   assert.deepEqual(person.persistedFaceIds, []);
 });

@@ -292,13 +292,13 @@ describe('training at scale and under faults', () => {
     const db = await stack.db();
     try {
       // Seed 300 000 faces straight into the database: enrolling them through the detector would take hours.
-      await db.query(`INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-        SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'default', 'big', 'p' || i, 0, now(), now()
+      await db.query(`INSERT INTO person (person_id, tenant_id, kind, group_id, name, face_count, created_at, updated_at)
+        SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'default', 'largePersonGroup', 'big', 'p' || i, 0, now(), now()
         FROM generate_series(1, 3000) i`);
-      await db.query(`INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
+      await db.query(`INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, detection_model,
           recognition_model, face_rectangle, embedding, request_id, created_at)
         SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(to_hex(1 + i % 3000), 12, '0'))::uuid, 'default',
-          'big', 'detection_01', 'recognition_01', '{"left":0,"top":0,"width":100,"height":100}',
+          'largePersonGroup', 'big', 'detection_01', 'recognition_01', '{"left":0,"top":0,"width":100,"height":100}',
           decode(repeat('0000803f', 128), 'hex'), 'seed-' || i, now()
         FROM generate_series(1, 300000) i`);
     } finally {

@@ -93,7 +93,7 @@ test('the same when another store process deleted the group, unseen by the one t
 
   const db = await stack.db();
   try {
-    await db.query(`DELETE FROM large_person_group WHERE group_id = 'shared'`);
+    await db.query(`DELETE FROM collection WHERE group_id = 'shared'`);
   } finally {
     await db.end();
   }

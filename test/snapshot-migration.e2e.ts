@@ -42,7 +42,7 @@ function open(upTo: number): DataSource {
 test('a float32 snapshot of the earlier schema is converted and ranks as before', async () => {
   const legacy = await open(2).initialize();
   await legacy.runMigrations();
-  const group = { tenantId: 'tenant-a', groupId: 'group-a' };
+  const group = { tenantId: 'tenant-a', kind: 'largePersonGroup' as const, groupId: 'group-a' };
   await legacy.query(
     `INSERT INTO large_person_group (tenant_id, group_id, name, recognition_model, created_at, updated_at)
      VALUES ($1, $2, 'g', 'recognition_04', now(), now())`,

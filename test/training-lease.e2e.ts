@@ -52,8 +52,8 @@ async function trainingsEnded(outcome: string): Promise<number> {
 
 async function seedGroup(groupId: string, marker: number): Promise<void> {
   await dataSource.query(
-    `INSERT INTO large_person_group (tenant_id, group_id, name, recognition_model, created_at, updated_at)
-     VALUES ('default', $1, $1, 'recognition_01', now(), now())`,
+    `INSERT INTO collection (tenant_id, kind, group_id, name, recognition_model, created_at, updated_at)
+     VALUES ('default', 'largePersonGroup', $1, $1, 'recognition_01', now(), now())`,
     [groupId],
   );
   await seedFaces(dataSource, groupId, { persons: 10, faces: 100, marker });
@@ -62,9 +62,9 @@ async function seedGroup(groupId: string, marker: number): Promise<void> {
 /** Makes a training of `groupId` stall where it clears its parts: a session holds a lock on one of them. */
 async function stallTrainingOf(groupId: string): Promise<Client> {
   await dataSource.query(
-    `INSERT INTO training_snapshot_chunk (tenant_id, group_id, version, chunk, person_ids, face_counts, codes,
+    `INSERT INTO training_snapshot_chunk (tenant_id, kind, group_id, version, chunk, person_ids, face_counts, codes,
        residual_codes, scales, residual_scales, row_norm, residual_norm, refined_residual_norm)
-     VALUES ('default', $1, 1, 0, '{}', '{}', '', '', '', '', 0, 0, 0)`,
+     VALUES ('default', 'largePersonGroup', $1, 1, 0, '{}', '{}', '', '', '', '', 0, 0, 0)`,
     [groupId],
   );
   const session = new Client({ connectionString: `${postgresUrl}/${database}` });
@@ -85,7 +85,13 @@ async function stalledTrainings(): Promise<number> {
 }
 
 test('a store whose lease was taken over stops; the store that took it finishes, once', async () => {
-  const group = (groupId: string) => ({ tenantId: 'default', groupId, requestId: randomUUID(), fingerprint: 'train' });
+  const group = (groupId: string) => ({
+    tenantId: 'default',
+    kind: 'largePersonGroup' as const,
+    groupId,
+    requestId: randomUUID(),
+    fingerprint: 'train',
+  });
   for (const [marker, groupId] of ['g', 'h', 'k'].entries()) await seedGroup(groupId, marker);
   const lostBefore = await trainingsEnded('lease_lost');
 

@@ -61,7 +61,7 @@ test('trainings build one at a time, queued ones report running, and reads answe
         const [{ building }] = (
           await db.query(
             `SELECT count(DISTINCT c.group_id)::int AS building FROM training_snapshot_chunk c
-             JOIN training t USING (tenant_id, group_id)
+             JOIN training t USING (tenant_id, kind, group_id)
              WHERE t.status = 'running' AND c.version = t.building_version`,
           )
         ).rows as [{ building: number }];

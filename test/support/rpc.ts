@@ -18,6 +18,7 @@ export function addFaceRequest(tenantId: string, groupId: string, personId: stri
   const requestId = randomUUID();
   return {
     tenantId,
+    kind: 'largePersonGroup',
     groupId,
     personId,
     requestId,

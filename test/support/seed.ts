@@ -15,14 +15,14 @@ export async function seedFaces(
 ): Promise<void> {
   const personId = (n: string) => `('00000000-0000-4000-800${marker}-' || lpad(to_hex(${n}), 12, '0'))::uuid`;
   await db.query(
-    `INSERT INTO person (person_id, tenant_id, group_id, name, face_count, created_at, updated_at)
-     SELECT ${personId('i')}, 'default', $1, 'p' || i, 0, now(), now() FROM generate_series(1, $2::int) i`,
+    `INSERT INTO person (person_id, tenant_id, kind, group_id, name, face_count, created_at, updated_at)
+     SELECT ${personId('i')}, 'default', 'largePersonGroup', $1, 'p' || i, 0, now(), now() FROM generate_series(1, $2::int) i`,
     [groupId, persons],
   );
   await db.query(
-    `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, detection_model,
+    `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, detection_model,
        recognition_model, face_rectangle, embedding, request_id, created_at)
-     SELECT gen_random_uuid(), ${personId('1 + i % $2::int')}, 'default', $1, 'detection_01', 'recognition_01',
+     SELECT gen_random_uuid(), ${personId('1 + i % $2::int')}, 'default', 'largePersonGroup', $1, 'detection_01', 'recognition_01',
        '{"left":0,"top":0,"width":100,"height":100}', decode(repeat('0000803f', 128), 'hex'), $1 || '-' || i, now()
      FROM generate_series(1, $3::int) i`,
     [groupId, persons, faces],

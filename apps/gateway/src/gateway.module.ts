@@ -1,25 +1,18 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { RpcClient } from '#messaging';
+import { apiControllers } from './api-controllers';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
 import { ImageRequestsGuard } from './auth/image-requests.guard';
 import { RateLimitGuard } from './auth/rate-limit.guard';
-import { AzureRecognitionController } from './azure/azure-recognition.controller';
-import { AzureFacesController } from './azure/azure-faces.controller';
-import { AzureGroupsController } from './azure/azure-groups.controller';
-import { AzurePersonsController } from './azure/azure-persons.controller';
 import { DialectErrorFilter } from './common/dialect-error.filter';
 import { InputRulesInterceptor } from './common/input-rules.interceptor';
 import { JsonBodyInterceptor } from './common/json-body.interceptor';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { ServerTimingInterceptor } from './common/server-timing.interceptor';
 import { createValidationPipe } from './common/validation';
-import { EnvelopeFacesController } from './envelope/envelope-faces.controller';
-import { EnvelopeGroupsController } from './envelope/envelope-groups.controller';
-import { EnvelopePersonsController } from './envelope/envelope-persons.controller';
 import { DetectUseCases } from './detect/detect.use-cases';
-import { EnvelopeRecognitionController } from './envelope/envelope-recognition.controller';
 import { ExtractionScheduler } from './extraction/extraction-scheduler';
 import { FacesUseCases } from './faces/faces.use-cases';
 import { IdentifyUseCases } from './identify/identify.use-cases';
@@ -28,7 +21,6 @@ import { VerifyUseCases } from './verify/verify.use-cases';
 import { GatewayConfig } from './gateway.config';
 import { GroupModelCache } from './groups/group-model.cache';
 import { GroupsUseCases } from './groups/groups.use-cases';
-import { HealthController } from './health/health.controller';
 import { ReadinessProbe } from './health/readiness-probe';
 import { ImageFetcher, parseAllowList } from './images/image-fetcher';
 import { RpcModule } from './messaging/rpc.module';
@@ -37,19 +29,6 @@ import { ApiDescription, OpenApiController } from './openapi/openapi.controller'
 import { PersonsUseCases } from './persons/persons.use-cases';
 import { RequestBodyInterceptor } from './request-body/request-body.interceptor';
 import { Limits } from '#contracts';
-
-/** The controllers the API description covers: every route but the description's own. */
-export const apiControllers = [
-  HealthController,
-  EnvelopeGroupsController,
-  EnvelopePersonsController,
-  EnvelopeFacesController,
-  EnvelopeRecognitionController,
-  AzureGroupsController,
-  AzurePersonsController,
-  AzureFacesController,
-  AzureRecognitionController,
-];
 
 @Module({})
 export class GatewayModule implements NestModule {

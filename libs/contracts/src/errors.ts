@@ -25,7 +25,7 @@ export const ErrorCatalogue = {
     'INVALID_GROUP_ID',
     'BadArgument',
     400,
-    'Invalid largePersonGroupId: 1-64 characters of a-z, 0-9, "-" and "_".',
+    'Invalid group id: 1-64 characters of a-z, 0-9, "-" and "_".',
   ),
   UNSUPPORTED_MEDIA_TYPE: entry(
     'UNSUPPORTED_MEDIA_TYPE',
@@ -67,6 +67,26 @@ export const ErrorCatalogue = {
   ),
   GROUP_NOT_FOUND: entry('GROUP_NOT_FOUND', 'LargePersonGroupNotFound', 404, 'Large person group is not found.'),
   GROUP_EXISTS: entry('GROUP_EXISTS', 'LargePersonGroupExists', 409, 'Large person group already exists.'),
+  PERSON_GROUP_NOT_FOUND: entry('PERSON_GROUP_NOT_FOUND', 'PersonGroupNotFound', 404, 'Person group is not found.'),
+  PERSON_GROUP_EXISTS: entry('PERSON_GROUP_EXISTS', 'PersonGroupExists', 409, 'Person group already exists.'),
+  PERSON_LIMIT_REACHED: entry(
+    'PERSON_LIMIT_REACHED',
+    'QuotaExceeded',
+    403,
+    'The person group has reached the limit of 10,000 persons; use a large person group for more.',
+  ),
+  GROUP_IDS_BOTH_GIVEN: entry(
+    'GROUP_IDS_BOTH_GIVEN',
+    'PersonGroupIdAndLargePersonGroupIdBothNotNull',
+    400,
+    'Large person group ID and person group ID are both not null.',
+  ),
+  GROUP_IDS_BOTH_MISSING: entry(
+    'GROUP_IDS_BOTH_MISSING',
+    'PersonGroupIdAndLargePersonGroupIdBothNull',
+    400,
+    'Large person group ID and person group ID are both null.',
+  ),
   PERSON_NOT_FOUND: entry('PERSON_NOT_FOUND', 'PersonNotFound', 404, 'Person is not found.'),
   PERSISTED_FACE_NOT_FOUND: entry(
     'PERSISTED_FACE_NOT_FOUND',
@@ -103,6 +123,25 @@ export const ErrorCatalogue = {
     'LargePersonGroupTrainingNotFinished',
     409,
     'Large person group is under training. Retry when the training has finished.',
+    true,
+  ),
+  PERSON_GROUP_NOT_TRAINED: entry(
+    'PERSON_GROUP_NOT_TRAINED',
+    'PersonGroupNotTrained',
+    400,
+    'Person group has not been trained successfully. Train it, then retry.',
+  ),
+  PERSON_GROUP_TRAINING_NOT_FOUND: entry(
+    'PERSON_GROUP_TRAINING_NOT_FOUND',
+    'PersonGroupNotTrained',
+    404,
+    'Person group has never been trained.',
+  ),
+  PERSON_GROUP_TRAINING_IN_PROGRESS: entry(
+    'PERSON_GROUP_TRAINING_IN_PROGRESS',
+    'PersonGroupTrainingNotFinished',
+    409,
+    'Person group is under training. Retry when the training has finished.',
     true,
   ),
   FACE_ID_QUOTA_REACHED: entry(

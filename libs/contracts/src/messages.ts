@@ -1,3 +1,4 @@
+import type { CollectionKind } from './collections';
 import type { DetectionModel, RecognitionModel } from './models';
 
 /** Every message between services: pattern → request → reply. The apps share nothing else. */
@@ -89,7 +90,9 @@ export interface PersistedFaceView {
   createdAt: string;
 }
 
+/** A collection: its kind and its id within the kind, in the caller's tenant. */
 export interface GroupRef extends TenantScoped {
+  kind: CollectionKind;
   groupId: string;
 }
 
@@ -201,8 +204,7 @@ export interface IdentifyResult {
 }
 
 export type VerifyRequest =
-  | (TenantScoped & { faceId1: string; faceId2: string })
-  | (TenantScoped & { faceId: string; groupId: string; personId: string });
+  (TenantScoped & { faceId1: string; faceId2: string }) | (GroupRef & { faceId: string; personId: string });
 
 export interface VerifyResult {
   isIdentical: boolean;
@@ -217,7 +219,7 @@ export interface RpcContract {
   'store.status': { request: Record<string, never>; reply: StoreStatus };
   'groups.create': { request: CreateGroupRequest; reply: GroupView };
   'groups.get': { request: GroupRef; reply: GroupView };
-  'groups.list': { request: TenantScoped & ListPage; reply: GroupView[] };
+  'groups.list': { request: TenantScoped & Pick<GroupRef, 'kind'> & ListPage; reply: GroupView[] };
   'groups.update': { request: GroupRef & UpdateRequest & IdempotentWrite; reply: GroupView };
   'groups.delete': { request: GroupRef & IdempotentWrite; reply: { deleted: true } };
   'persons.create': { request: CreatePersonRequest; reply: PersonView };

@@ -1,55 +1,86 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { CollectionKind } from '#contracts';
+import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import type { HeaderSink } from '../common/header-sink';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
-import { GroupIdParam } from '../common/validation';
+import { GroupParam } from '../common/validation';
+import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
 import { CreateGroupBody, GroupQuery, ListGroupsQuery, UpdateGroupBody } from '../groups/groups.dto';
 import { GroupsUseCases } from '../groups/groups.use-cases';
-import { azureGroup } from './azure.presenter';
+import { TrainingUseCases } from '../training/training.use-cases';
+import { azureGroup, azureTrainingStatus } from './azure.presenter';
 import { azurePaths } from './azure.routes';
 
-/** LargePersonGroup CRUD in the Azure dialect; writes answer 200 with an empty body (spec §3). */
-@Controller(azurePaths('largepersongroups'))
-export class AzureGroupsController {
-  constructor(private readonly groups: GroupsUseCases) {}
+/** A kind's CRUD and training in the Azure dialect; writes answer 200 with an empty body (spec §3). */
+export function azureGroupsController(kind: CollectionKind) {
+  @Controller(azurePaths(collectionRoutes[kind].segment))
+  class AzureGroupsController {
+    constructor(
+      private readonly groups: GroupsUseCases,
+      private readonly training: TrainingUseCases,
+    ) {}
 
-  @Put(':groupId')
-  @HttpCode(200)
-  async create(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam('INVALID_GROUP_ID') groupId: string,
-    @Body() body: CreateGroupBody,
-    @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<void> {
-    await this.groups.create(caller, groupId, body, idempotencyKey);
-  }
+    @Put(':groupId')
+    @HttpCode(200)
+    async create(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind, true) group: GroupPath,
+      @Body() body: CreateGroupBody,
+      @IdempotencyKey() idempotencyKey?: string,
+    ): Promise<void> {
+      await this.groups.create(caller, group, body, idempotencyKey);
+    }
 
-  @Get()
-  async list(@CurrentCaller() caller: Caller, @Query() query: ListGroupsQuery) {
-    return (await this.groups.list(caller, query)).map((group) => azureGroup(group, query.returnRecognitionModel));
-  }
+    @Get()
+    async list(@CurrentCaller() caller: Caller, @Query() query: ListGroupsQuery) {
+      const groups = await this.groups.list(caller, kind, query);
+      return groups.map((group) => azureGroup(group, kind, query.returnRecognitionModel));
+    }
 
-  @Get(':groupId')
-  async get(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Query() query: GroupQuery) {
-    return azureGroup(await this.groups.get(caller, groupId), query.returnRecognitionModel);
-  }
+    @Get(':groupId')
+    async get(@CurrentCaller() caller: Caller, @GroupParam(kind) group: GroupPath, @Query() query: GroupQuery) {
+      return azureGroup(await this.groups.get(caller, group), kind, query.returnRecognitionModel);
+    }
 
-  @Patch(':groupId')
-  async update(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @Body() body: UpdateGroupBody,
-    @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<void> {
-    await this.groups.update(caller, groupId, body, idempotencyKey);
-  }
+    @Patch(':groupId')
+    async update(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @Body() body: UpdateGroupBody,
+      @IdempotencyKey() idempotencyKey?: string,
+    ): Promise<void> {
+      await this.groups.update(caller, group, body, idempotencyKey);
+    }
 
-  @Delete(':groupId')
-  async delete(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<void> {
-    await this.groups.delete(caller, groupId, idempotencyKey);
+    @Delete(':groupId')
+    async delete(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @IdempotencyKey() idempotencyKey?: string,
+    ): Promise<void> {
+      await this.groups.delete(caller, group, idempotencyKey);
+    }
+
+    /** 202 with an empty body and an absolute operation-Location, which the REST client's poller follows. */
+    @Post(':groupId/train')
+    @HttpCode(202)
+    async train(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @Req() request: UrlSource & { path: string },
+      @Res({ passthrough: true }) response: HeaderSink,
+      @IdempotencyKey() idempotencyKey?: string,
+    ): Promise<void> {
+      await this.training.start(caller, group, idempotencyKey);
+      response.setHeader('operation-Location', absoluteUrl(request, request.path.replace(/\/train$/, '/training')));
+    }
+
+    @Get(':groupId/training')
+    async trainingStatus(@CurrentCaller() caller: Caller, @GroupParam(kind) group: GroupPath) {
+      return azureTrainingStatus(await this.training.status(caller, group));
+    }
   }
+  return nameController(AzureGroupsController, 'Azure', kind, 's');
 }

@@ -1,57 +1,62 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
-import { GroupIdParam, PersonIdParam } from '../common/validation';
+import { GroupParam, PersonIdParam } from '../common/validation';
+import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
 import { ListQuery } from '../groups/groups.dto';
 import { CreatePersonBody, UpdatePersonBody } from '../persons/persons.dto';
 import { PersonsUseCases } from '../persons/persons.use-cases';
 import { azureCreatedPerson, azurePerson } from './azure.presenter';
 import { azurePaths } from './azure.routes';
 
-@Controller(azurePaths('largepersongroups/:groupId/persons'))
-export class AzurePersonsController {
-  constructor(private readonly persons: PersonsUseCases) {}
+export function azurePersonsController(kind: CollectionKind) {
+  @Controller(azurePaths(`${collectionRoutes[kind].segment}/:groupId/persons`))
+  class AzurePersonsController {
+    constructor(private readonly persons: PersonsUseCases) {}
 
-  @Post()
-  @HttpCode(200)
-  async create(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @Body() body: CreatePersonBody,
-    @IdempotencyKey() idempotencyKey?: string,
-  ) {
-    return azureCreatedPerson(await this.persons.create(caller, groupId, body, idempotencyKey));
-  }
+    @Post()
+    @HttpCode(200)
+    async create(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @Body() body: CreatePersonBody,
+      @IdempotencyKey() idempotencyKey?: string,
+    ) {
+      return azureCreatedPerson(await this.persons.create(caller, group, body, idempotencyKey));
+    }
 
-  @Get()
-  async list(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @Query() query: ListQuery) {
-    return (await this.persons.list(caller, groupId, query)).map(azurePerson);
-  }
+    @Get()
+    async list(@CurrentCaller() caller: Caller, @GroupParam(kind) group: GroupPath, @Query() query: ListQuery) {
+      return (await this.persons.list(caller, group, query)).map(azurePerson);
+    }
 
-  @Get(':personId')
-  async get(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string, @PersonIdParam() personId: string) {
-    return azurePerson(await this.persons.get(caller, groupId, personId));
-  }
+    @Get(':personId')
+    async get(@CurrentCaller() caller: Caller, @GroupParam(kind) group: GroupPath, @PersonIdParam() personId: string) {
+      return azurePerson(await this.persons.get(caller, group, personId));
+    }
 
-  @Patch(':personId')
-  async update(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @PersonIdParam() personId: string,
-    @Body() body: UpdatePersonBody,
-    @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<void> {
-    await this.persons.update(caller, groupId, personId, body, idempotencyKey);
-  }
+    @Patch(':personId')
+    async update(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @PersonIdParam() personId: string,
+      @Body() body: UpdatePersonBody,
+      @IdempotencyKey() idempotencyKey?: string,
+    ): Promise<void> {
+      await this.persons.update(caller, group, personId, body, idempotencyKey);
+    }
 
-  @Delete(':personId')
-  async delete(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @PersonIdParam() personId: string,
-    @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<void> {
-    await this.persons.delete(caller, groupId, personId, idempotencyKey);
+    @Delete(':personId')
+    async delete(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @PersonIdParam() personId: string,
+      @IdempotencyKey() idempotencyKey?: string,
+    ): Promise<void> {
+      await this.persons.delete(caller, group, personId, idempotencyKey);
+    }
   }
+  return nameController(AzurePersonsController, 'Azure', kind, 'Persons');
 }

@@ -1,50 +1,25 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { absoluteUrl, type UrlSource } from '../common/absolute-url';
+import { Body, Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
-import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
-import { GroupIdParam } from '../common/validation';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
 import { IdentifyBody } from '../identify/identify.dto';
 import { IdentifyUseCases } from '../identify/identify.use-cases';
-import { TrainingUseCases } from '../training/training.use-cases';
 import { VerifyBody } from '../verify/verify.dto';
 import { VerifyUseCases } from '../verify/verify.use-cases';
-import { azureDetectedFace, azureTrainingStatus } from './azure.presenter';
+import { azureDetectedFace } from './azure.presenter';
 import { azurePaths } from './azure.routes';
-import type { HeaderSink } from '../common/header-sink';
 import { TakesImage } from '../request-body/takes-image.decorator';
 
-/** Train, training status, detect, identify and verify in the Azure dialect (spec §3-§6). */
+/** Detect, identify and verify in the Azure dialect (spec §4-§6). */
 @Controller(azurePaths(''))
 export class AzureRecognitionController {
   constructor(
-    private readonly training: TrainingUseCases,
     private readonly detector: DetectUseCases,
     private readonly identifier: IdentifyUseCases,
     private readonly verifier: VerifyUseCases,
   ) {}
-
-  /** 202 with an empty body and an absolute operation-Location, which the REST client's poller follows. */
-  @Post('largepersongroups/:groupId/train')
-  @HttpCode(202)
-  async train(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @Req() request: UrlSource & { path: string },
-    @Res({ passthrough: true }) response: HeaderSink,
-    @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<void> {
-    await this.training.start(caller, groupId, idempotencyKey);
-    response.setHeader('operation-Location', absoluteUrl(request, request.path.replace(/\/train$/, '/training')));
-  }
-
-  @Get('largepersongroups/:groupId/training')
-  async trainingStatus(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string) {
-    return azureTrainingStatus(await this.training.status(caller, groupId));
-  }
 
   @Post('detect')
   @HttpCode(200)

@@ -42,8 +42,9 @@ const face: PersistedFaceView = {
 };
 
 test('a group carries its model only when asked, and no userData when it has none', () => {
-  assert.deepEqual(azureGroup(group), { largePersonGroupId: 'staff', name: 'Staff' });
-  assert.deepEqual(azureGroup({ ...group, userData: 'x' }, true), {
+  assert.deepEqual(azureGroup(group, 'largePersonGroup'), { largePersonGroupId: 'staff', name: 'Staff' });
+  assert.deepEqual(azureGroup(group, 'personGroup'), { personGroupId: 'staff', name: 'Staff' });
+  assert.deepEqual(azureGroup({ ...group, userData: 'x' }, 'largePersonGroup', true), {
     largePersonGroupId: 'staff',
     name: 'Staff',
     userData: 'x',

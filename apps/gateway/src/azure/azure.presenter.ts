@@ -4,6 +4,7 @@
  */
 import type {
   AddFaceReply,
+  CollectionKind,
   GroupView,
   PersistedFaceView,
   PersonView,
@@ -11,14 +12,15 @@ import type {
   VisageError,
 } from '#contracts';
 import type { DetectedFaceView } from '../detect/detect.use-cases';
+import { collectionRoutes } from '../groups/collection-routes';
 
 export function renderAzureError(error: VisageError) {
   return { error: { code: error.entry.azureCode, message: error.message } };
 }
 
-export function azureGroup(view: GroupView, returnRecognitionModel = false) {
+export function azureGroup(view: GroupView, kind: CollectionKind, returnRecognitionModel = false) {
   return {
-    largePersonGroupId: view.groupId,
+    [collectionRoutes[kind].idField]: view.groupId,
     name: view.name,
     ...userDataOf(view),
     ...(returnRecognitionModel ? { recognitionModel: view.recognitionModel } : {}),

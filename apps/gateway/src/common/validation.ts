@@ -1,15 +1,26 @@
 /** Input checks shared by both dialects: ids in paths, and DTO validation that fails with catalogue errors. */
 import { Param, ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
-import { IsEmpty, ValidateIf } from 'class-validator';
-import { isUuid, Limits, VisageError, type ErrorKey } from '#contracts';
+import { ValidateIf } from 'class-validator';
+import { Collections, isUuid, Limits, VisageError, type CollectionKind, type ErrorKey } from '#contracts';
+import { collectionRoutes, type GroupPath } from '../groups/collection-routes';
 
-/** Azure answers a malformed id with "not found" (404), except where the id is being created. */
-export class GroupIdPipe implements PipeTransform<string, string> {
-  constructor(private readonly onInvalid: ErrorKey = 'GROUP_NOT_FOUND') {}
+/**
+ * A collection id in the path, with the kind its route serves. Azure answers a malformed id with the kind's
+ * "not found" (404), except where the id is being created (`creating`: INVALID_GROUP_ID naming the field).
+ */
+export class GroupIdPipe implements PipeTransform<string, GroupPath> {
+  constructor(
+    private readonly kind: CollectionKind,
+    private readonly creating = false,
+  ) {}
 
-  transform(value: string): string {
-    if (typeof value !== 'string' || !Limits.groupIdPattern.test(value)) throw new VisageError(this.onInvalid);
-    return value;
+  transform(value: string): GroupPath {
+    if (typeof value !== 'string' || !Limits.groupIdPattern.test(value)) {
+      if (!this.creating) throw new VisageError(Collections[this.kind].errors.notFound);
+      const field = collectionRoutes[this.kind].idField;
+      throw new VisageError('INVALID_GROUP_ID', `Invalid ${field}: 1-64 characters of a-z, 0-9, "-" and "_".`);
+    }
+    return { kind: this.kind, groupId: value };
   }
 }
 
@@ -26,7 +37,8 @@ export const PersonIdPipe = new UuidPipe('PERSON_NOT_FOUND');
 export const PersistedFaceIdPipe = new UuidPipe('PERSISTED_FACE_NOT_FOUND');
 
 /** The path parameters with their checks, declared the same way by every route of both dialects. */
-export const GroupIdParam = (onInvalid?: ErrorKey): ParameterDecorator => Param('groupId', new GroupIdPipe(onInvalid));
+export const GroupParam = (kind: CollectionKind, creating = false): ParameterDecorator =>
+  Param('groupId', new GroupIdPipe(kind, creating));
 export const PersonIdParam = (): ParameterDecorator => Param('personId', PersonIdPipe);
 export const PersistedFaceIdParam = (): ParameterDecorator => Param('persistedFaceId', PersistedFaceIdPipe);
 
@@ -38,10 +50,6 @@ export const sentUnlessOmitted = (_object: object, value: unknown): boolean => v
  * cannot be "nothing"). `IsOptional` stays only on `userData`, where null means "no user data".
  */
 export const IsOmittable = (): PropertyDecorator => ValidateIf(sentUnlessOmitted);
-
-/** The non-large PersonGroup family is not served: the field is named so that the refusal can say so. */
-export const NotServedPersonGroupId = (): PropertyDecorator =>
-  IsEmpty({ message: 'personGroupId is not supported (PersonGroup is not served); use largePersonGroupId.' });
 
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({

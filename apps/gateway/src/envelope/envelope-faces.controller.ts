@@ -1,66 +1,71 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
+import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
-import { GroupIdParam, PersistedFaceIdParam, PersonIdParam } from '../common/validation';
+import { GroupParam, PersistedFaceIdParam, PersonIdParam } from '../common/validation';
 import { AddFaceQuery, UpdateFaceBody } from '../faces/faces.dto';
 import { FacesUseCases } from '../faces/faces.use-cases';
-import { addedFaceData, deletedData, faceData, ok } from './envelope.presenter';
+import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
 import { TakesImage } from '../request-body/takes-image.decorator';
+import { addedFaceData, deletedData, faceData, ok } from './envelope.presenter';
 
-@Controller('largepersongroups/:groupId/persons/:personId/persistedfaces')
-export class EnvelopeFacesController {
-  constructor(private readonly faces: FacesUseCases) {}
+export function envelopeFacesController(kind: CollectionKind) {
+  @Controller(`${collectionRoutes[kind].segment}/:groupId/persons/:personId/persistedfaces`)
+  class EnvelopeFacesController {
+    constructor(private readonly faces: FacesUseCases) {}
 
-  @Post()
-  @HttpCode(200)
-  @TakesImage()
-  async add(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @PersonIdParam() personId: string,
-    @Query() query: AddFaceQuery,
-    @Req() request: RequestWithBody,
-    @IdempotencyKey() idempotencyKey?: string,
-  ) {
-    const image = imageInputOf(request);
-    return ok(
-      addedFaceData(await this.faces.add(caller, { groupId, personId }, image, query, idempotencyKey, 'envelope')),
-    );
+    @Post()
+    @HttpCode(200)
+    @TakesImage()
+    async add(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @PersonIdParam() personId: string,
+      @Query() query: AddFaceQuery,
+      @Req() request: RequestWithBody,
+      @IdempotencyKey() idempotencyKey?: string,
+    ) {
+      const image = imageInputOf(request);
+      const added = await this.faces.add(caller, { ...group, personId }, image, query, idempotencyKey, 'envelope');
+      return ok(addedFaceData(added));
+    }
+
+    @Get(':persistedFaceId')
+    async get(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @PersonIdParam() personId: string,
+      @PersistedFaceIdParam() persistedFaceId: string,
+    ) {
+      return ok(faceData(await this.faces.get(caller, { ...group, personId }, persistedFaceId)));
+    }
+
+    @Patch(':persistedFaceId')
+    async update(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @PersonIdParam() personId: string,
+      @PersistedFaceIdParam() persistedFaceId: string,
+      @Body() body: UpdateFaceBody,
+      @IdempotencyKey() idempotencyKey?: string,
+    ) {
+      const path = { ...group, personId };
+      return ok(faceData(await this.faces.update(caller, path, persistedFaceId, body, idempotencyKey)));
+    }
+
+    @Delete(':persistedFaceId')
+    async delete(
+      @CurrentCaller() caller: Caller,
+      @GroupParam(kind) group: GroupPath,
+      @PersonIdParam() personId: string,
+      @PersistedFaceIdParam() persistedFaceId: string,
+      @IdempotencyKey() idempotencyKey?: string,
+    ) {
+      await this.faces.delete(caller, { ...group, personId }, persistedFaceId, idempotencyKey);
+      return ok(deletedData(persistedFaceId));
+    }
   }
-
-  @Get(':persistedFaceId')
-  async get(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @PersonIdParam() personId: string,
-    @PersistedFaceIdParam() persistedFaceId: string,
-  ) {
-    return ok(faceData(await this.faces.get(caller, { groupId, personId }, persistedFaceId)));
-  }
-
-  @Patch(':persistedFaceId')
-  async update(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @PersonIdParam() personId: string,
-    @PersistedFaceIdParam() persistedFaceId: string,
-    @Body() body: UpdateFaceBody,
-    @IdempotencyKey() idempotencyKey?: string,
-  ) {
-    return ok(faceData(await this.faces.update(caller, { groupId, personId }, persistedFaceId, body, idempotencyKey)));
-  }
-
-  @Delete(':persistedFaceId')
-  async delete(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @PersonIdParam() personId: string,
-    @PersistedFaceIdParam() persistedFaceId: string,
-    @IdempotencyKey() idempotencyKey?: string,
-  ) {
-    await this.faces.delete(caller, { groupId, personId }, persistedFaceId, idempotencyKey);
-    return ok(deletedData(persistedFaceId));
-  }
+  return nameController(EnvelopeFacesController, 'Envelope', kind, 'Faces');
 }

@@ -1,48 +1,23 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
-import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
-import { GroupIdParam } from '../common/validation';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
 import { IdentifyBody } from '../identify/identify.dto';
 import { IdentifyUseCases } from '../identify/identify.use-cases';
-import { TrainingUseCases } from '../training/training.use-cases';
 import { VerifyBody } from '../verify/verify.dto';
 import { VerifyUseCases } from '../verify/verify.use-cases';
-import { detectedFaceData, identifyData, ok, trainingData, verifyData } from './envelope.presenter';
-import { absoluteUrl, type UrlSource } from '../common/absolute-url';
-import type { HeaderSink } from '../common/header-sink';
+import { detectedFaceData, identifyData, ok, verifyData } from './envelope.presenter';
 import { TakesImage } from '../request-body/takes-image.decorator';
 
 @Controller()
 export class EnvelopeRecognitionController {
   constructor(
-    private readonly training: TrainingUseCases,
     private readonly detector: DetectUseCases,
     private readonly identifier: IdentifyUseCases,
     private readonly verifier: VerifyUseCases,
   ) {}
-
-  @Post('largepersongroups/:groupId/train')
-  @HttpCode(202)
-  async train(
-    @CurrentCaller() caller: Caller,
-    @GroupIdParam() groupId: string,
-    @Req() request: UrlSource,
-    @Res({ passthrough: true }) response: HeaderSink,
-    @IdempotencyKey() idempotencyKey?: string,
-  ) {
-    const status = await this.training.start(caller, groupId, idempotencyKey);
-    response.setHeader('operation-Location', absoluteUrl(request, `/largepersongroups/${groupId}/training`));
-    return ok(trainingData(status));
-  }
-
-  @Get('largepersongroups/:groupId/training')
-  async trainingStatus(@CurrentCaller() caller: Caller, @GroupIdParam() groupId: string) {
-    return ok(trainingData(await this.training.status(caller, groupId)));
-  }
 
   @Post('detect')
   @HttpCode(200)

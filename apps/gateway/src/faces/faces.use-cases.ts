@@ -16,6 +16,7 @@ import { idempotentWrite } from '../common/idempotent-write';
 import { ExtractionScheduler } from '../extraction/extraction-scheduler';
 import { GatewayConfig } from '../gateway.config';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
+import type { PersonPath } from '../groups/collection-routes';
 import { GroupModelCache } from '../groups/group-model.cache';
 import { ImageFetcher } from '../images/image-fetcher';
 import { isQualityAtLeast, qualityForRecognition } from '../detect/face-quality';
@@ -23,11 +24,6 @@ import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
 
 /** Which API is asking: the enrolment-quality minimum is set per dialect. */
 export type Dialect = 'envelope' | 'azure';
-
-export interface PersonPath {
-  groupId: string;
-  personId: string;
-}
 
 @Injectable()
 export class FacesUseCases {
@@ -65,7 +61,7 @@ export class FacesUseCases {
       });
     const checkTarget = () => this.rpc.send('persons.enrolmentTarget', ref, sendOptions(caller));
 
-    const knownModel = this.groupModels.get(caller.tenantId, path.groupId);
+    const knownModel = this.groupModels.get(caller.tenantId, path);
     let target: EnrolmentTarget;
     let extracted: ExtractReply;
     if (knownModel) {
@@ -81,7 +77,7 @@ export class FacesUseCases {
       target = await checkTarget();
       extracted = await extract(target.recognitionModel);
     }
-    this.groupModels.remember(caller.tenantId, path.groupId, target.recognitionModel);
+    this.groupModels.remember(caller.tenantId, path, target.recognitionModel);
     // The store re-checks the limit under the person lock; this early refusal only spares a write. A keyed
     // retry of a write that already succeeded must still reach the store to get its first answer back.
     if (!idempotencyKey && target.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');

@@ -5,6 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { RecognitionModel } from '#contracts';
+import type { GroupPath } from './collection-routes';
 
 const maxEntries = 10_000;
 
@@ -12,22 +13,22 @@ const maxEntries = 10_000;
 export class GroupModelCache {
   private readonly models = new Map<string, RecognitionModel>();
 
-  get(tenantId: string, groupId: string): RecognitionModel | undefined {
-    return this.models.get(key(tenantId, groupId));
+  get(tenantId: string, group: GroupPath): RecognitionModel | undefined {
+    return this.models.get(key(tenantId, group));
   }
 
-  remember(tenantId: string, groupId: string, model: RecognitionModel): void {
-    const k = key(tenantId, groupId);
+  remember(tenantId: string, group: GroupPath, model: RecognitionModel): void {
+    const k = key(tenantId, group);
     this.models.delete(k);
     this.models.set(k, model);
     if (this.models.size > maxEntries) this.models.delete(this.models.keys().next().value!);
   }
 
-  forget(tenantId: string, groupId: string): void {
-    this.models.delete(key(tenantId, groupId));
+  forget(tenantId: string, group: GroupPath): void {
+    this.models.delete(key(tenantId, group));
   }
 }
 
-function key(tenantId: string, groupId: string): string {
-  return `${tenantId}\0${groupId}`;
+function key(tenantId: string, group: GroupPath): string {
+  return `${tenantId}\0${group.kind}\0${group.groupId}`;
 }

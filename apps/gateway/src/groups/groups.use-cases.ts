@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { defaultRecognitionModel, VisageError, type GroupView } from '#contracts';
+import { defaultRecognitionModel, VisageError, type CollectionKind, type GroupView } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
+import type { GroupPath } from './collection-routes';
 import { GroupModelCache } from './group-model.cache';
 import type { CreateGroupBody, ListQuery, UpdateGroupBody } from './groups.dto';
 
@@ -13,8 +14,8 @@ export class GroupsUseCases {
     private readonly groupModels: GroupModelCache,
   ) {}
 
-  create(caller: Caller, groupId: string, body: CreateGroupBody, idempotencyKey?: string): Promise<GroupView> {
-    const group = {
+  create(caller: Caller, group: GroupPath, body: CreateGroupBody, idempotencyKey?: string): Promise<GroupView> {
+    const created = {
       name: body.name,
       userData: body.userData ?? null,
       recognitionModel: body.recognitionModel ?? defaultRecognitionModel,
@@ -23,27 +24,27 @@ export class GroupsUseCases {
       'groups.create',
       {
         tenantId: caller.tenantId,
-        groupId,
         ...group,
-        ...idempotentWrite(caller, idempotencyKey, 'groups.create', groupId, group),
+        ...created,
+        ...idempotentWrite(caller, idempotencyKey, 'groups.create', group, created),
       },
       sendOptions(caller),
     );
   }
 
-  get(caller: Caller, groupId: string): Promise<GroupView> {
-    return this.rpc.send('groups.get', { tenantId: caller.tenantId, groupId }, sendOptions(caller));
+  get(caller: Caller, group: GroupPath): Promise<GroupView> {
+    return this.rpc.send('groups.get', { tenantId: caller.tenantId, ...group }, sendOptions(caller));
   }
 
-  list(caller: Caller, query: ListQuery): Promise<GroupView[]> {
+  list(caller: Caller, kind: CollectionKind, query: ListQuery): Promise<GroupView[]> {
     return this.rpc.send(
       'groups.list',
-      { tenantId: caller.tenantId, start: query.start || undefined, top: query.top ?? 1000 },
+      { tenantId: caller.tenantId, kind, start: query.start || undefined, top: query.top ?? 1000 },
       sendOptions(caller),
     );
   }
 
-  update(caller: Caller, groupId: string, body: UpdateGroupBody, idempotencyKey?: string): Promise<GroupView> {
+  update(caller: Caller, group: GroupPath, body: UpdateGroupBody, idempotencyKey?: string): Promise<GroupView> {
     if (body.name === undefined && body.userData === undefined) {
       throw new VisageError('VALIDATION_ERROR', 'Give name, userData or both.');
     }
@@ -52,19 +53,19 @@ export class GroupsUseCases {
       'groups.update',
       {
         tenantId: caller.tenantId,
-        groupId,
+        ...group,
         ...change,
-        ...idempotentWrite(caller, idempotencyKey, 'groups.update', groupId, change),
+        ...idempotentWrite(caller, idempotencyKey, 'groups.update', group, change),
       },
       sendOptions(caller),
     );
   }
 
-  async delete(caller: Caller, groupId: string, idempotencyKey?: string): Promise<void> {
-    this.groupModels.forget(caller.tenantId, groupId);
+  async delete(caller: Caller, group: GroupPath, idempotencyKey?: string): Promise<void> {
+    this.groupModels.forget(caller.tenantId, group);
     await this.rpc.send(
       'groups.delete',
-      { tenantId: caller.tenantId, groupId, ...idempotentWrite(caller, idempotencyKey, 'groups.delete', groupId) },
+      { tenantId: caller.tenantId, ...group, ...idempotentWrite(caller, idempotencyKey, 'groups.delete', group) },
       sendOptions(caller),
     );
   }

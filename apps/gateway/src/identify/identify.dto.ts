@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsString, IsUUID, Max, Min } from 'class-validator';
-import { IsOmittable, NotServedPersonGroupId } from '../common/validation';
+import { IsOmittable } from '../common/validation';
 
 export class IdentifyBody {
   @IsArray()
@@ -8,11 +8,13 @@ export class IdentifyBody {
   @IsUUID('all', { each: true })
   faceIds!: string[];
 
+  /** One of largePersonGroupId and personGroupId. */
+  @IsOmittable()
   @IsString()
-  largePersonGroupId!: string;
+  largePersonGroupId?: string;
 
   @IsOmittable()
-  @NotServedPersonGroupId()
+  @IsString()
   personGroupId?: string;
 
   @IsOmittable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IdentifyResult } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
-import { requireLargePersonGroup } from '../common/group-scope';
+import { groupNamedIn } from '../common/group-scope';
 import type { IdentifyBody } from './identify.dto';
 
 const defaultCandidates = 10;
@@ -17,7 +17,7 @@ export class IdentifyUseCases {
       'faces.identify',
       {
         tenantId: caller.tenantId,
-        groupId: requireLargePersonGroup(body.largePersonGroupId),
+        ...groupNamedIn(body),
         faceIds: body.faceIds.map((id) => id.toLowerCase()),
         maxNumOfCandidatesReturned: body.maxNumOfCandidatesReturned ?? defaultCandidates,
         confidenceThreshold: body.confidenceThreshold,

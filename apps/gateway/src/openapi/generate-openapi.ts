@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { apiControllers } from '../gateway.module';
+import { apiControllers } from '../api-controllers';
 import { buildOpenApiDocument } from './openapi-document';
 
 const openApiPath = path.resolve(__dirname, '..', '..', '..', '..', '..', 'docs', 'openapi.json');

@@ -69,9 +69,9 @@ export function buildOpenApiDocument(controllers: Type[]): OpenApiDocument {
       title: 'Visage',
       version: '1',
       description:
-        'Self-hosted face identification with the API of Azure AI Face LargePersonGroup. Two dialects serve the ' +
-        'same operations: the envelope dialect at /largepersongroups/... and the Azure dialect at ' +
-        '/face/{apiVersion}/... (see docs/api.md).',
+        'Self-hosted face identification with the API of Azure AI Face: large person groups, person groups, ' +
+        'detect, identify and verify. Two dialects serve the same operations: the envelope dialect at ' +
+        '/largepersongroups/..., /persongroups/... and the Azure dialect at /face/{apiVersion}/... (see docs/api.md).',
     },
     tags: [
       { name: 'envelope', description: 'Answers wrapped as {"success": true, "data"} or {"success": false, "error"}' },

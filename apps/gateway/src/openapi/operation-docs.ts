@@ -4,14 +4,9 @@
  * new route does not compile until it is described here.
  */
 import type { Type } from '@nestjs/common';
-import type { ErrorKey } from '#contracts';
-import { AzureFacesController } from '../azure/azure-faces.controller';
-import { AzureGroupsController } from '../azure/azure-groups.controller';
-import { AzurePersonsController } from '../azure/azure-persons.controller';
+import { CollectionKinds, Collections, type CollectionKind, type ErrorKey } from '#contracts';
+import { collectionControllers } from '../api-controllers';
 import { AzureRecognitionController } from '../azure/azure-recognition.controller';
-import { EnvelopeFacesController } from '../envelope/envelope-faces.controller';
-import { EnvelopeGroupsController } from '../envelope/envelope-groups.controller';
-import { EnvelopePersonsController } from '../envelope/envelope-persons.controller';
 import { EnvelopeRecognitionController } from '../envelope/envelope-recognition.controller';
 import { HealthController } from '../health/health.controller';
 import type { Schema } from './dto-schema';
@@ -68,55 +63,73 @@ const image: ErrorKey[] = [
   'IMAGE_TOO_MANY_PIXELS',
   'DETECTOR_BUSY',
 ];
-const inGroup: ErrorKey[] = ['GROUP_NOT_FOUND'];
-const ofPerson: ErrorKey[] = ['GROUP_NOT_FOUND', 'PERSON_NOT_FOUND'];
-const ofFace: ErrorKey[] = [...ofPerson, 'PERSISTED_FACE_NOT_FOUND'];
 const faceIdChecks: ErrorKey[] = ['RECOGNITION_MODEL_MISMATCH'];
+const addFaceChecks: ErrorKey[] = [
+  'NO_FACE_DETECTED',
+  'MULTIPLE_FACES',
+  'FACE_QUALITY_TOO_LOW',
+  'TARGET_FACE_NO_FACE',
+  'TARGET_FACE_MULTIPLE_FACES',
+  'TARGET_FACE_OUT_OF_RANGE',
+  'FACE_LIMIT_REACHED',
+];
 
-/** The errors of each operation, the same in both dialects (they share the use cases). */
+/** The errors of each operation on a kind of collection, the same in both dialects (they share the use cases). */
+function collectionErrors(kind: CollectionKind) {
+  const { errors, maxPersons } = Collections[kind];
+  const inGroup: ErrorKey[] = [errors.notFound];
+  const ofPerson: ErrorKey[] = [...inGroup, 'PERSON_NOT_FOUND'];
+  const ofFace: ErrorKey[] = [...ofPerson, 'PERSISTED_FACE_NOT_FOUND'];
+  return {
+    createGroup: [...anyCall, ...jsonBody, ...write, 'INVALID_GROUP_ID', errors.exists],
+    listGroups: anyCall,
+    getGroup: [...anyCall, ...inGroup],
+    updateGroup: [...anyCall, ...jsonBody, ...write, ...inGroup],
+    deleteGroup: [...anyCall, ...write, ...inGroup],
+    createPerson: [
+      ...anyCall,
+      ...jsonBody,
+      ...write,
+      ...inGroup,
+      ...(maxPersons === undefined ? [] : ['PERSON_LIMIT_REACHED' as const]),
+    ],
+    listPersons: [...anyCall, ...inGroup],
+    getPerson: [...anyCall, ...ofPerson],
+    updatePerson: [...anyCall, ...jsonBody, ...write, ...ofPerson],
+    deletePerson: [...anyCall, ...write, ...ofPerson],
+    addFace: [...anyCall, ...image, ...write, ...ofPerson, ...addFaceChecks],
+    getFace: [...anyCall, ...ofFace],
+    updateFace: [...anyCall, ...jsonBody, ...write, ...ofFace],
+    deleteFace: [...anyCall, ...write, ...ofFace],
+    train: [...anyCall, ...write, ...inGroup, errors.trainingInProgress],
+    trainingStatus: [...anyCall, ...inGroup, errors.trainingNotFound],
+  } satisfies Record<string, ErrorKey[]>;
+}
+
+/** Identify and verify name a group of either kind. */
+const ofAnyKind = (pick: (errors: (typeof Collections)[CollectionKind]['errors']) => ErrorKey): ErrorKey[] =>
+  CollectionKinds.map((kind) => pick(Collections[kind].errors));
+
+const groupNaming: ErrorKey[] = ['GROUP_IDS_BOTH_GIVEN', 'GROUP_IDS_BOTH_MISSING'];
+
 const errorsOf = {
-  createGroup: [...anyCall, ...jsonBody, ...write, 'INVALID_GROUP_ID', 'GROUP_EXISTS'],
-  listGroups: anyCall,
-  getGroup: [...anyCall, ...inGroup],
-  updateGroup: [...anyCall, ...jsonBody, ...write, ...inGroup],
-  deleteGroup: [...anyCall, ...write, ...inGroup],
-  createPerson: [...anyCall, ...jsonBody, ...write, ...inGroup],
-  listPersons: [...anyCall, ...inGroup],
-  getPerson: [...anyCall, ...ofPerson],
-  updatePerson: [...anyCall, ...jsonBody, ...write, ...ofPerson],
-  deletePerson: [...anyCall, ...write, ...ofPerson],
-  addFace: [
-    ...anyCall,
-    ...image,
-    ...write,
-    ...ofPerson,
-    'NO_FACE_DETECTED',
-    'MULTIPLE_FACES',
-    'FACE_QUALITY_TOO_LOW',
-    'TARGET_FACE_NO_FACE',
-    'TARGET_FACE_MULTIPLE_FACES',
-    'TARGET_FACE_OUT_OF_RANGE',
-    'FACE_LIMIT_REACHED',
-  ],
-  getFace: [...anyCall, ...ofFace],
-  updateFace: [...anyCall, ...jsonBody, ...write, ...ofFace],
-  deleteFace: [...anyCall, ...write, ...ofFace],
-  train: [...anyCall, ...write, ...inGroup, 'TRAINING_IN_PROGRESS'],
-  trainingStatus: [...anyCall, ...inGroup, 'TRAINING_NOT_FOUND'],
   detect: [...anyCall, ...image, 'FACE_ID_QUOTA_REACHED'],
   identify: [
     ...anyCall,
     ...jsonBody,
-    ...inGroup,
+    ...ofAnyKind((errors) => errors.notFound),
+    ...groupNaming,
     ...faceIdChecks,
     'FACE_ID_NOT_FOUND',
-    'GROUP_NOT_TRAINED',
-    'TRAINING_IN_PROGRESS',
+    ...ofAnyKind((errors) => errors.notTrained),
+    ...ofAnyKind((errors) => errors.trainingInProgress),
   ],
   verify: [
     ...anyCall,
     ...jsonBody,
-    ...ofPerson,
+    ...ofAnyKind((errors) => errors.notFound),
+    ...groupNaming,
+    'PERSON_NOT_FOUND',
     ...faceIdChecks,
     'VERIFY_FACE_ID_NOT_FOUND',
     // A person without faces has nothing to verify against.
@@ -126,26 +139,96 @@ const errorsOf = {
 
 const operationLocation = { 'operation-Location': 'absolute URL of the training status' };
 
+function collectionSummaries(kind: CollectionKind) {
+  const title = Collections[kind].title;
+  const name = title.toLowerCase();
+  return {
+    createGroup: `Create a ${name}`,
+    listGroups: `List ${name}s`,
+    getGroup: `Get a ${name}`,
+    updateGroup: `Update a ${name}`,
+    deleteGroup: `Delete a ${name} with its persons and faces`,
+    createPerson: `Create a person in a ${name}`,
+    listPersons: `List the persons of a ${name}`,
+    getPerson: `Get a person of a ${name}`,
+    updatePerson: `Update a person of a ${name}`,
+    deletePerson: `Delete a person of a ${name} with its faces`,
+    addFace: `Add a face to a person of a ${name}`,
+    getFace: `Get a persisted face of a person of a ${name}`,
+    updateFace: `Update a persisted face's userData (${name})`,
+    deleteFace: `Delete a persisted face (${name})`,
+    train: `Start training a ${name}`,
+    trainingStatus: `Get the training status of a ${name}`,
+  };
+}
+
 const summaries = {
-  createGroup: 'Create a large person group',
-  listGroups: 'List large person groups',
-  getGroup: 'Get a large person group',
-  updateGroup: 'Update a large person group',
-  deleteGroup: 'Delete a large person group with its persons and faces',
-  createPerson: 'Create a person',
-  listPersons: 'List the persons of a group',
-  getPerson: 'Get a person',
-  updatePerson: 'Update a person',
-  deletePerson: 'Delete a person with its faces',
-  addFace: 'Add a face to a person',
-  getFace: 'Get a persisted face',
-  updateFace: "Update a persisted face's userData",
-  deleteFace: 'Delete a persisted face',
-  train: 'Start training a group',
-  trainingStatus: 'Get the training status of a group',
   detect: 'Detect faces',
-  identify: 'Identify faces against a trained group',
+  identify: 'Identify faces against a trained person group or large person group',
   verify: 'Verify two faces, or a face against a person',
+};
+
+function collectionDocs(kind: CollectionKind): [Type, ControllerDocs][] {
+  const errors = collectionErrors(kind);
+  const summary = collectionSummaries(kind);
+  const doc = (operation: keyof typeof errors, more: Omit<OperationDoc, 'summary' | 'errors'> = {}) => ({
+    summary: summary[operation],
+    errors: errors[operation],
+    ...more,
+  });
+  const { envelope, azure } = collectionControllers[kind];
+  return [
+    described(envelope.groups, 'envelope', {
+      create: doc('createGroup', { reply: ref('Group') }),
+      list: doc('listGroups', { reply: listOf(ref('Group')) }),
+      get: doc('getGroup', { reply: ref('Group') }),
+      update: doc('updateGroup', { reply: ref('Group') }),
+      delete: doc('deleteGroup', { reply: ref('Deleted') }),
+      train: doc('train', { reply: ref('TrainingStatus'), headers: operationLocation }),
+      trainingStatus: doc('trainingStatus', { reply: ref('TrainingStatus') }),
+    }),
+    described(envelope.persons, 'envelope', {
+      create: doc('createPerson', { reply: ref('Person') }),
+      list: doc('listPersons', { reply: listOf(ref('Person')) }),
+      get: doc('getPerson', { reply: ref('Person') }),
+      update: doc('updatePerson', { reply: ref('Person') }),
+      delete: doc('deletePerson', { reply: ref('Deleted') }),
+    }),
+    described(envelope.faces, 'envelope', {
+      add: doc('addFace', { reply: ref('AddedFace'), image: true }),
+      get: doc('getFace', { reply: ref('Face') }),
+      update: doc('updateFace', { reply: ref('Face') }),
+      delete: doc('deleteFace', { reply: ref('Deleted') }),
+    }),
+    described(azure.groups, 'azure', {
+      create: doc('createGroup'),
+      list: doc('listGroups', { reply: listOf(ref(azureGroupSchema[kind])) }),
+      get: doc('getGroup', { reply: ref(azureGroupSchema[kind]) }),
+      update: doc('updateGroup'),
+      delete: doc('deleteGroup'),
+      train: doc('train', { headers: operationLocation }),
+      trainingStatus: doc('trainingStatus', { reply: ref('AzureTrainingStatus') }),
+    }),
+    described(azure.persons, 'azure', {
+      create: doc('createPerson', { reply: ref('AzureCreatedPerson') }),
+      list: doc('listPersons', { reply: listOf(ref('AzurePerson')) }),
+      get: doc('getPerson', { reply: ref('AzurePerson') }),
+      update: doc('updatePerson'),
+      delete: doc('deletePerson'),
+    }),
+    described(azure.faces, 'azure', {
+      add: doc('addFace', { reply: ref('AzureAddedFace'), image: true }),
+      get: doc('getFace', { reply: ref('AzureFace') }),
+      update: doc('updateFace'),
+      delete: doc('deleteFace'),
+    }),
+  ];
+}
+
+/** Azure names the id field after the kind (largePersonGroupId, personGroupId). */
+const azureGroupSchema: Record<CollectionKind, 'AzureGroup' | 'AzurePersonGroup'> = {
+  largePersonGroup: 'AzureGroup',
+  personGroup: 'AzurePersonGroup',
 };
 
 export const operationDocs = new Map<Type, ControllerDocs>([
@@ -158,69 +241,13 @@ export const operationDocs = new Map<Type, ControllerDocs>([
       alsoAnswers: { '503': 'not ready' },
     },
   }),
-  described(EnvelopeGroupsController, 'envelope', {
-    create: { summary: summaries.createGroup, errors: errorsOf.createGroup, reply: ref('Group') },
-    list: { summary: summaries.listGroups, errors: errorsOf.listGroups, reply: listOf(ref('Group')) },
-    get: { summary: summaries.getGroup, errors: errorsOf.getGroup, reply: ref('Group') },
-    update: { summary: summaries.updateGroup, errors: errorsOf.updateGroup, reply: ref('Group') },
-    delete: { summary: summaries.deleteGroup, errors: errorsOf.deleteGroup, reply: ref('Deleted') },
-  }),
-  described(EnvelopePersonsController, 'envelope', {
-    create: { summary: summaries.createPerson, errors: errorsOf.createPerson, reply: ref('Person') },
-    list: { summary: summaries.listPersons, errors: errorsOf.listPersons, reply: listOf(ref('Person')) },
-    get: { summary: summaries.getPerson, errors: errorsOf.getPerson, reply: ref('Person') },
-    update: { summary: summaries.updatePerson, errors: errorsOf.updatePerson, reply: ref('Person') },
-    delete: { summary: summaries.deletePerson, errors: errorsOf.deletePerson, reply: ref('Deleted') },
-  }),
-  described(EnvelopeFacesController, 'envelope', {
-    add: { summary: summaries.addFace, errors: errorsOf.addFace, reply: ref('AddedFace'), image: true },
-    get: { summary: summaries.getFace, errors: errorsOf.getFace, reply: ref('Face') },
-    update: { summary: summaries.updateFace, errors: errorsOf.updateFace, reply: ref('Face') },
-    delete: { summary: summaries.deleteFace, errors: errorsOf.deleteFace, reply: ref('Deleted') },
-  }),
+  ...CollectionKinds.flatMap(collectionDocs),
   described(EnvelopeRecognitionController, 'envelope', {
-    train: {
-      summary: summaries.train,
-      errors: errorsOf.train,
-      reply: ref('TrainingStatus'),
-      headers: operationLocation,
-    },
-    trainingStatus: {
-      summary: summaries.trainingStatus,
-      errors: errorsOf.trainingStatus,
-      reply: ref('TrainingStatus'),
-    },
     detect: { summary: summaries.detect, errors: errorsOf.detect, reply: listOf(ref('DetectedFace')), image: true },
     identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('IdentifyResult')) },
     verify: { summary: summaries.verify, errors: errorsOf.verify, reply: ref('VerifyResult') },
   }),
-  described(AzureGroupsController, 'azure', {
-    create: { summary: summaries.createGroup, errors: errorsOf.createGroup },
-    list: { summary: summaries.listGroups, errors: errorsOf.listGroups, reply: listOf(ref('AzureGroup')) },
-    get: { summary: summaries.getGroup, errors: errorsOf.getGroup, reply: ref('AzureGroup') },
-    update: { summary: summaries.updateGroup, errors: errorsOf.updateGroup },
-    delete: { summary: summaries.deleteGroup, errors: errorsOf.deleteGroup },
-  }),
-  described(AzurePersonsController, 'azure', {
-    create: { summary: summaries.createPerson, errors: errorsOf.createPerson, reply: ref('AzureCreatedPerson') },
-    list: { summary: summaries.listPersons, errors: errorsOf.listPersons, reply: listOf(ref('AzurePerson')) },
-    get: { summary: summaries.getPerson, errors: errorsOf.getPerson, reply: ref('AzurePerson') },
-    update: { summary: summaries.updatePerson, errors: errorsOf.updatePerson },
-    delete: { summary: summaries.deletePerson, errors: errorsOf.deletePerson },
-  }),
-  described(AzureFacesController, 'azure', {
-    add: { summary: summaries.addFace, errors: errorsOf.addFace, reply: ref('AzureAddedFace'), image: true },
-    get: { summary: summaries.getFace, errors: errorsOf.getFace, reply: ref('AzureFace') },
-    update: { summary: summaries.updateFace, errors: errorsOf.updateFace },
-    delete: { summary: summaries.deleteFace, errors: errorsOf.deleteFace },
-  }),
   described(AzureRecognitionController, 'azure', {
-    train: { summary: summaries.train, errors: errorsOf.train, headers: operationLocation },
-    trainingStatus: {
-      summary: summaries.trainingStatus,
-      errors: errorsOf.trainingStatus,
-      reply: ref('AzureTrainingStatus'),
-    },
     detect: {
       summary: summaries.detect,
       errors: errorsOf.detect,

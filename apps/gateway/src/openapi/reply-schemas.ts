@@ -97,6 +97,10 @@ export const replySchemas = {
     'userData',
     'recognitionModel',
   ]),
+  AzurePersonGroup: object({ personGroupId: string, name: string, userData: string, recognitionModel }, [
+    'userData',
+    'recognitionModel',
+  ]),
   AzureCreatedPerson: object({ personId: uuid }),
   AzurePerson: object({ personId: uuid, name: string, userData: string, persistedFaceIds: listOf(uuid) }, ['userData']),
   AzureAddedFace: object({ persistedFaceId: uuid }),

@@ -3,6 +3,7 @@ import { isUuid, VisageError, type PersonView } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
+import type { GroupPath } from '../groups/collection-routes';
 import type { ListQuery } from '../groups/groups.dto';
 import type { CreatePersonBody, UpdatePersonBody } from './persons.dto';
 
@@ -10,36 +11,36 @@ import type { CreatePersonBody, UpdatePersonBody } from './persons.dto';
 export class PersonsUseCases {
   constructor(private readonly rpc: RpcClient) {}
 
-  create(caller: Caller, groupId: string, body: CreatePersonBody, idempotencyKey?: string): Promise<PersonView> {
+  create(caller: Caller, group: GroupPath, body: CreatePersonBody, idempotencyKey?: string): Promise<PersonView> {
     const person = { name: body.name, userData: body.userData ?? null };
     return this.rpc.send(
       'persons.create',
       {
         tenantId: caller.tenantId,
-        groupId,
+        ...group,
         ...person,
-        ...idempotentWrite(caller, idempotencyKey, 'persons.create', groupId, person),
+        ...idempotentWrite(caller, idempotencyKey, 'persons.create', group, person),
       },
       sendOptions(caller),
     );
   }
 
-  get(caller: Caller, groupId: string, personId: string): Promise<PersonView> {
-    return this.rpc.send('persons.get', { tenantId: caller.tenantId, groupId, personId }, sendOptions(caller));
+  get(caller: Caller, group: GroupPath, personId: string): Promise<PersonView> {
+    return this.rpc.send('persons.get', { tenantId: caller.tenantId, ...group, personId }, sendOptions(caller));
   }
 
-  list(caller: Caller, groupId: string, query: ListQuery): Promise<PersonView[]> {
+  list(caller: Caller, group: GroupPath, query: ListQuery): Promise<PersonView[]> {
     if (query.start && !isUuid(query.start)) throw new VisageError('VALIDATION_ERROR', 'start must be a personId.');
     return this.rpc.send(
       'persons.list',
-      { tenantId: caller.tenantId, groupId, start: query.start?.toLowerCase() || undefined, top: query.top ?? 1000 },
+      { tenantId: caller.tenantId, ...group, start: query.start?.toLowerCase() || undefined, top: query.top ?? 1000 },
       sendOptions(caller),
     );
   }
 
   update(
     caller: Caller,
-    groupId: string,
+    group: GroupPath,
     personId: string,
     body: UpdatePersonBody,
     idempotencyKey?: string,
@@ -52,23 +53,23 @@ export class PersonsUseCases {
       'persons.update',
       {
         tenantId: caller.tenantId,
-        groupId,
+        ...group,
         personId,
         ...change,
-        ...idempotentWrite(caller, idempotencyKey, 'persons.update', groupId, personId, change),
+        ...idempotentWrite(caller, idempotencyKey, 'persons.update', group, personId, change),
       },
       sendOptions(caller),
     );
   }
 
-  async delete(caller: Caller, groupId: string, personId: string, idempotencyKey?: string): Promise<void> {
+  async delete(caller: Caller, group: GroupPath, personId: string, idempotencyKey?: string): Promise<void> {
     await this.rpc.send(
       'persons.delete',
       {
         tenantId: caller.tenantId,
-        groupId,
+        ...group,
         personId,
-        ...idempotentWrite(caller, idempotencyKey, 'persons.delete', groupId, personId),
+        ...idempotentWrite(caller, idempotencyKey, 'persons.delete', group, personId),
       },
       sendOptions(caller),
     );

@@ -3,21 +3,22 @@ import type { TrainingStatusView } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
+import type { GroupPath } from '../groups/collection-routes';
 
 @Injectable()
 export class TrainingUseCases {
   constructor(private readonly rpc: RpcClient) {}
 
   /** Starts an asynchronous training; poll `status` until succeeded or failed. */
-  start(caller: Caller, groupId: string, idempotencyKey?: string): Promise<TrainingStatusView> {
+  start(caller: Caller, group: GroupPath, idempotencyKey?: string): Promise<TrainingStatusView> {
     return this.rpc.send(
       'training.start',
-      { tenantId: caller.tenantId, groupId, ...idempotentWrite(caller, idempotencyKey, 'training.start', groupId) },
+      { tenantId: caller.tenantId, ...group, ...idempotentWrite(caller, idempotencyKey, 'training.start', group) },
       sendOptions(caller),
     );
   }
 
-  status(caller: Caller, groupId: string): Promise<TrainingStatusView> {
-    return this.rpc.send('training.status', { tenantId: caller.tenantId, groupId }, sendOptions(caller));
+  status(caller: Caller, group: GroupPath): Promise<TrainingStatusView> {
+    return this.rpc.send('training.status', { tenantId: caller.tenantId, ...group }, sendOptions(caller));
   }
 }

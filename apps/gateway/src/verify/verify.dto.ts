@@ -1,7 +1,7 @@
 import { IsString, IsUUID } from 'class-validator';
-import { IsOmittable, NotServedPersonGroupId } from '../common/validation';
+import { IsOmittable } from '../common/validation';
 
-/** Face to face ({faceId1, faceId2}) or face to person ({faceId, largePersonGroupId, personId}). */
+/** Face to face ({faceId1, faceId2}) or face to person ({faceId, largePersonGroupId or personGroupId, personId}). */
 export class VerifyBody {
   @IsOmittable()
   @IsUUID('all')
@@ -20,7 +20,7 @@ export class VerifyBody {
   largePersonGroupId?: string;
 
   @IsOmittable()
-  @NotServedPersonGroupId()
+  @IsString()
   personGroupId?: string;
 
   @IsOmittable()

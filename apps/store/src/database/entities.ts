@@ -1,11 +1,15 @@
 /** Postgres tables. Only feature vectors are stored: no image byte ever reaches the database. */
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { FaceRectangle } from '#contracts';
+import type { CollectionKind, FaceRectangle } from '#contracts';
 
-@Entity('large_person_group')
-export class LargePersonGroupEntity {
+/** A large person group or person group (its `kind`); ids are unique within a tenant and kind. */
+@Entity('collection')
+export class CollectionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' })
   tenantId!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  kind!: CollectionKind;
 
   @PrimaryColumn({ name: 'group_id', type: 'text' })
   groupId!: string;
@@ -27,7 +31,7 @@ export class LargePersonGroupEntity {
 }
 
 @Entity('person')
-@Index(['tenantId', 'groupId', 'personId'])
+@Index(['tenantId', 'kind', 'groupId', 'personId'])
 export class PersonEntity {
   @PrimaryColumn({ name: 'person_id', type: 'uuid' })
   personId!: string;
@@ -35,15 +39,19 @@ export class PersonEntity {
   @Column({ name: 'tenant_id', type: 'text' })
   tenantId!: string;
 
+  @Column({ type: 'text' })
+  kind!: CollectionKind;
+
   @Column({ name: 'group_id', type: 'text' })
   groupId!: string;
 
-  @ManyToOne(() => LargePersonGroupEntity, { onDelete: 'CASCADE' })
+  @ManyToOne(() => CollectionEntity, { onDelete: 'CASCADE' })
   @JoinColumn([
     { name: 'tenant_id', referencedColumnName: 'tenantId' },
+    { name: 'kind', referencedColumnName: 'kind' },
     { name: 'group_id', referencedColumnName: 'groupId' },
   ])
-  group?: LargePersonGroupEntity;
+  group?: CollectionEntity;
 
   @Column({ type: 'text' })
   name!: string;
@@ -76,6 +84,9 @@ export class PersistedFaceEntity {
 
   @Column({ name: 'tenant_id', type: 'text' })
   tenantId!: string;
+
+  @Column({ type: 'text' })
+  kind!: CollectionKind;
 
   @Column({ name: 'group_id', type: 'text' })
   groupId!: string;
@@ -150,6 +161,9 @@ export class TrainingEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' })
   tenantId!: string;
 
+  @PrimaryColumn({ type: 'text' })
+  kind!: CollectionKind;
+
   @PrimaryColumn({ name: 'group_id', type: 'text' })
   groupId!: string;
 
@@ -195,6 +209,9 @@ export class TrainingSnapshotChunkEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' })
   tenantId!: string;
 
+  @PrimaryColumn({ type: 'text' })
+  kind!: CollectionKind;
+
   @PrimaryColumn({ name: 'group_id', type: 'text' })
   groupId!: string;
 
@@ -235,7 +252,7 @@ export class TrainingSnapshotChunkEntity {
 }
 
 export const entities = [
-  LargePersonGroupEntity,
+  CollectionEntity,
   PersonEntity,
   PersistedFaceEntity,
   AppliedWriteEntity,

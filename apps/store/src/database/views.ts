@@ -1,8 +1,8 @@
 /** Row → contract view, in one place. */
 import type { DetectionModel, GroupView, PersistedFaceView, PersonView, RecognitionModel } from '#contracts';
-import type { LargePersonGroupEntity, PersistedFaceEntity, PersonEntity } from './entities';
+import type { CollectionEntity, PersistedFaceEntity, PersonEntity } from './entities';
 
-export function groupView(row: LargePersonGroupEntity): GroupView {
+export function groupView(row: CollectionEntity): GroupView {
   return {
     groupId: row.groupId,
     name: row.name,

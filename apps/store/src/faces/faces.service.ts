@@ -55,12 +55,13 @@ export class FacesService {
       Limits.facesPerPerson,
       request.fingerprint,
       JSON.stringify(reply),
+      request.kind,
     ])) as AddFaceOutcome[];
     if (outcome!.prior_fingerprint !== null) {
       return replayOf(request, { fingerprint: outcome!.prior_fingerprint, reply: outcome!.prior_reply });
     }
     if (outcome!.face_count === null) {
-      await this.persons.require(this.dataSource.manager, request); // GROUP_NOT_FOUND or PERSON_NOT_FOUND
+      await this.persons.require(this.dataSource.manager, request); // the group's or the person's not-found
       throw new VisageError('PERSON_NOT_FOUND');
     }
     if (!outcome!.added) throw new VisageError('FACE_LIMIT_REACHED');
@@ -104,6 +105,7 @@ export class FacesService {
         persistedFaceId: true,
         personId: true,
         tenantId: true,
+        kind: true,
         groupId: true,
         userData: true,
         detectionModel: true,
@@ -129,7 +131,7 @@ interface AddFaceOutcome {
 /**
  * $1 request id, $2 person, $3 tenant, $4 group, $5 persisted face id, $6 user data, $7 detection model,
  * $8 recognition model, $9 rectangle (json), $10 embedding, $11 created at, $12 face limit, $13 fingerprint,
- * $14 reply (json). Nothing is written when the request was applied before, the person is missing (in this
+ * $14 reply (json), $15 collection kind. Nothing is written when the request was applied before, the person is missing (in this
  * group and tenant) or already holds the limit.
  */
 const addFaceOnce = `
@@ -137,12 +139,12 @@ WITH prior AS (
   SELECT fingerprint, reply FROM applied_write WHERE request_id = $1
 ), target AS (
   SELECT person_id, face_count FROM person
-  WHERE person_id = $2 AND tenant_id = $3 AND group_id = $4 AND NOT EXISTS (SELECT 1 FROM prior)
+  WHERE person_id = $2 AND tenant_id = $3 AND kind = $15 AND group_id = $4 AND NOT EXISTS (SELECT 1 FROM prior)
   FOR UPDATE
 ), face AS (
-  INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, group_id, user_data, detection_model,
+  INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, user_data, detection_model,
                               recognition_model, face_rectangle, embedding, request_id, created_at)
-  SELECT $5, person_id, $3, $4, $6, $7, $8, $9::jsonb, $10, $1, $11 FROM target WHERE face_count < $12
+  SELECT $5, person_id, $3, $15, $4, $6, $7, $8, $9::jsonb, $10, $1, $11 FROM target WHERE face_count < $12
   RETURNING person_id
 ), counted AS (
   UPDATE person SET face_count = face_count + 1 WHERE person_id IN (SELECT person_id FROM face) RETURNING person_id

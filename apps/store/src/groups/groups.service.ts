@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  Collections,
   VisageError,
   type CreateGroupRequest,
   type GroupRef,
@@ -11,7 +12,7 @@ import {
 } from '#contracts';
 import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { LargePersonGroupEntity } from '../database/entities';
+import { CollectionEntity } from '../database/entities';
 import { groupView, pgErrorCode, PgErrors } from '../database/views';
 import { applyOnce } from '../idempotency/applied-writes';
 import { GroupDeletions } from './group-deletions';
@@ -26,8 +27,9 @@ export class GroupsService {
   async create(request: CreateGroupRequest): Promise<GroupView> {
     return applyOnce(this.dataSource, request, async (manager) => {
       const now = new Date();
-      const row: LargePersonGroupEntity = {
+      const row: CollectionEntity = {
         tenantId: request.tenantId,
+        kind: request.kind,
         groupId: request.groupId,
         name: request.name,
         userData: request.userData ?? null,
@@ -36,9 +38,10 @@ export class GroupsService {
         updatedAt: now,
       };
       try {
-        await manager.insert(LargePersonGroupEntity, row);
+        await manager.insert(CollectionEntity, row);
       } catch (error) {
-        if (pgErrorCode(error) === PgErrors.uniqueViolation) throw new VisageError('GROUP_EXISTS');
+        if (pgErrorCode(error) === PgErrors.uniqueViolation)
+          throw new VisageError(Collections[request.kind].errors.exists);
         throw error;
       }
       return groupView(row);
@@ -49,9 +52,13 @@ export class GroupsService {
     return groupView(await this.require(this.dataSource.manager, ref));
   }
 
-  async list(request: TenantScoped & ListPage): Promise<GroupView[]> {
-    const rows = await this.dataSource.getRepository(LargePersonGroupEntity).find({
-      where: { tenantId: request.tenantId, ...(request.start ? { groupId: MoreThan(request.start) } : {}) },
+  async list(request: TenantScoped & Pick<GroupRef, 'kind'> & ListPage): Promise<GroupView[]> {
+    const rows = await this.dataSource.getRepository(CollectionEntity).find({
+      where: {
+        tenantId: request.tenantId,
+        kind: request.kind,
+        ...(request.start ? { groupId: MoreThan(request.start) } : {}),
+      },
       order: { groupId: 'ASC' },
       take: request.top,
     });
@@ -71,11 +78,12 @@ export class GroupsService {
 
   async delete(request: GroupRef & IdempotentWrite): Promise<{ deleted: true }> {
     const deleted = await applyOnce(this.dataSource, request, async (manager) => {
-      const result = await manager.delete(LargePersonGroupEntity, {
+      const result = await manager.delete(CollectionEntity, {
         tenantId: request.tenantId,
+        kind: request.kind,
         groupId: request.groupId,
       });
-      if (!result.affected) throw new VisageError('GROUP_NOT_FOUND');
+      if (!result.affected) throw new VisageError(Collections[request.kind].errors.notFound);
       return { deleted: true as const };
     });
     this.deletions.deleted(request);
@@ -83,16 +91,16 @@ export class GroupsService {
   }
 
   /**
-   * The group, or GROUP_NOT_FOUND. `lock` holds it for the rest of the transaction: `share` (FOR SHARE) keeps a
+   * The group, or the not-found error of its kind. `lock` holds it for the rest of the transaction: `share` (FOR SHARE) keeps a
    * concurrent delete out, `update` (FOR UPDATE) also serialises writers of the group.
    */
-  async require(manager: EntityManager, ref: GroupRef, lock?: 'share' | 'update'): Promise<LargePersonGroupEntity> {
+  async require(manager: EntityManager, ref: GroupRef, lock?: 'share' | 'update'): Promise<CollectionEntity> {
     const mode = lock === 'share' ? 'pessimistic_read' : 'pessimistic_write';
-    const row = await manager.findOne(LargePersonGroupEntity, {
-      where: { tenantId: ref.tenantId, groupId: ref.groupId },
+    const row = await manager.findOne(CollectionEntity, {
+      where: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId },
       ...(lock ? { lock: { mode } } : {}),
     });
-    if (!row) throw new VisageError('GROUP_NOT_FOUND');
+    if (!row) throw new VisageError(Collections[ref.kind].errors.notFound);
     return row;
   }
 }

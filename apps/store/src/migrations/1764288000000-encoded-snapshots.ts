@@ -1,7 +1,6 @@
 import type { QueryRunner, MigrationInterface } from 'typeorm';
-import { littleEndianToFloat32 } from '#messaging';
-import { encodeRows, snapshotPartRows } from '../training/snapshot-encoding';
-import { saveSnapshotPart } from '../training/snapshot-storage';
+import { float32ToLittleEndian, littleEndianToFloat32 } from '#messaging';
+import { encodeRows, snapshotPartRows, type SnapshotPart } from '../training/snapshot-encoding';
 
 /**
  * Snapshots are stored encoded (int8 codes grouped by person) instead of as float32 rows, so that loading one
@@ -48,7 +47,7 @@ export class EncodedSnapshots1764288000000 implements MigrationInterface {
       if (personIdOfRow.length === 0) continue;
       const parts = encodeRows(matrix.length / personIdOfRow.length, personIdOfRow, matrix, snapshotPartRows);
       for (const [chunk, part] of parts.entries()) {
-        await saveSnapshotPart(queryRunner, { tenantId, groupId }, version, chunk, part);
+        await saveEncodedPart(queryRunner, tenantId, groupId, version, chunk, part);
       }
     }
     await queryRunner.query(`DROP TABLE training_snapshot_chunk_float32`);
@@ -63,4 +62,36 @@ export class EncodedSnapshots1764288000000 implements MigrationInterface {
         DROP COLUMN scales, DROP COLUMN residual_scales, DROP COLUMN row_norm, DROP COLUMN residual_norm,
         DROP COLUMN refined_residual_norm, ADD COLUMN embeddings bytea NOT NULL`);
   }
+}
+
+/** The table as this migration leaves it: later migrations change it, so the live storage code cannot write here. */
+async function saveEncodedPart(
+  queryRunner: QueryRunner,
+  tenantId: string,
+  groupId: string,
+  version: number,
+  chunk: number,
+  part: SnapshotPart,
+): Promise<void> {
+  const bytes = (codes: Int8Array) => Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength);
+  await queryRunner.query(
+    `INSERT INTO training_snapshot_chunk (tenant_id, group_id, version, chunk, person_ids, face_counts, codes,
+       residual_codes, scales, residual_scales, row_norm, residual_norm, refined_residual_norm)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      tenantId,
+      groupId,
+      version,
+      chunk,
+      part.personIds,
+      Array.from(part.faceCounts),
+      bytes(part.codes),
+      bytes(part.residualCodes),
+      float32ToLittleEndian(part.scales),
+      float32ToLittleEndian(part.residualScales),
+      part.norms.row,
+      part.norms.residual,
+      part.norms.refinedResidual,
+    ],
+  );
 }

@@ -4,6 +4,7 @@ import { EncodedSnapshots1764288000000 } from './1764288000000-encoded-snapshots
 import { DetectedFaceTally1764637200000 } from './1764637200000-detected-face-tally';
 import { ForgottenRequestIds1764640800000 } from './1764640800000-forgotten-request-ids';
 import { SnapshotIdentity1764720000000 } from './1764720000000-snapshot-identity';
+import { CollectionKinds1764806400000 } from './1764806400000-collection-kinds';
 
 /** In order of application. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   DetectedFaceTally1764637200000,
   ForgottenRequestIds1764640800000,
   SnapshotIdentity1764720000000,
+  CollectionKinds1764806400000,
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  Collections,
   VisageError,
   type CreatePersonRequest,
   type EnrolmentTarget,
@@ -28,12 +29,18 @@ export class PersonsService {
 
   async create(request: CreatePersonRequest): Promise<PersonView> {
     return applyOnce(this.dataSource, request, async (manager) => {
-      // Share-lock the group so a concurrent group delete cannot orphan the new person.
-      await this.groups.require(manager, request, 'share');
+      const { maxPersons } = Collections[request.kind];
+      // Share-lock the group so a concurrent group delete cannot orphan the new person; where the kind limits
+      // its persons, lock it exclusively so that concurrent creates count one after the other.
+      await this.groups.require(manager, request, maxPersons === undefined ? 'share' : 'update');
+      if (maxPersons !== undefined && (await this.countOf(manager, request)) >= maxPersons) {
+        throw new VisageError('PERSON_LIMIT_REACHED');
+      }
       const now = new Date();
       const row: PersonEntity = {
         personId: randomUUID(),
         tenantId: request.tenantId,
+        kind: request.kind,
         groupId: request.groupId,
         name: request.name,
         userData: request.userData ?? null,
@@ -58,6 +65,7 @@ export class PersonsService {
     const rows = await manager.find(PersonEntity, {
       where: {
         tenantId: request.tenantId,
+        kind: request.kind,
         groupId: request.groupId,
         ...(request.start ? { personId: MoreThan(request.start) } : {}),
       },
@@ -101,12 +109,16 @@ export class PersonsService {
   /** The person (in its tenant and group), or the right not-found error; `lock` holds its row. */
   async require(manager: EntityManager, ref: PersonRef, lock = false): Promise<PersonEntity> {
     const row = await manager.findOne(PersonEntity, {
-      where: { personId: ref.personId, tenantId: ref.tenantId, groupId: ref.groupId },
+      where: { personId: ref.personId, tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (row) return row;
     await this.groups.require(manager, ref);
     throw new VisageError('PERSON_NOT_FOUND');
+  }
+
+  private async countOf(manager: EntityManager, ref: GroupRef): Promise<number> {
+    return manager.count(PersonEntity, { where: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId } });
   }
 
   private async faceIdsOf(manager: EntityManager, personIds: string[]): Promise<Map<string, string[]>> {

@@ -1,6 +1,7 @@
 /** Identify (1:N against a group's last successful training) and verify (1:1), on faceIds from Detect. */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  Collections,
   confidenceOf,
   identifyConfidenceThresholds,
   similarityFor,
@@ -41,16 +42,17 @@ export class RecognitionService {
     const manager = this.dataSource.manager;
     const group = await this.groups.require(manager, request);
     const training = await manager.findOne(TrainingEntity, {
-      where: { tenantId: request.tenantId, groupId: request.groupId },
+      where: { tenantId: request.tenantId, kind: request.kind, groupId: request.groupId },
     });
     if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
-      throw new VisageError(training?.status === 'running' ? 'TRAINING_IN_PROGRESS' : 'GROUP_NOT_TRAINED');
+      const { errors } = Collections[request.kind];
+      throw new VisageError(training?.status === 'running' ? errors.trainingInProgress : errors.notTrained);
     }
     const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
     requireModel(faces, group.recognitionModel as RecognitionModel, 'the group');
     const { snapshotVersion: version, snapshotId } = training;
     const snapshot = await this.snapshots.get(
-      { tenantId: request.tenantId, groupId: request.groupId, snapshotId },
+      { tenantId: request.tenantId, kind: request.kind, groupId: request.groupId, snapshotId },
       async () => TrainingSnapshot.fromParts(version, await loadSnapshotParts(manager, request, version)),
     );
     const model = group.recognitionModel as RecognitionModel;
@@ -107,7 +109,7 @@ export class RecognitionService {
     if (personIds.length === 0) return new Set();
     const rows = await this.dataSource.manager.find(PersonEntity, {
       select: { personId: true },
-      where: { tenantId: ref.tenantId, groupId: ref.groupId, personId: In(personIds) },
+      where: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId, personId: In(personIds) },
     });
     return new Set(rows.map((p) => p.personId));
   }
@@ -117,14 +119,18 @@ export class RecognitionService {
     const held = this.snapshots.held();
     if (held.length === 0) return;
     try {
-      const current: { tenant_id: string; group_id: string; snapshot_id: string }[] = await this.dataSource.query(
-        `SELECT t.tenant_id, t.group_id, t.snapshot_id FROM training t
-         JOIN unnest($1::text[], $2::text[]) AS h(tenant_id, group_id) USING (tenant_id, group_id)`,
-        [held.map((ref) => ref.tenantId), held.map((ref) => ref.groupId)],
-      );
-      const live = new Set(current.map((row) => `${row.tenant_id}\0${row.group_id}\0${row.snapshot_id}`));
+      const current: { tenant_id: string; kind: string; group_id: string; snapshot_id: string }[] =
+        await this.dataSource.query(
+          `SELECT t.tenant_id, t.kind, t.group_id, t.snapshot_id FROM training t
+           JOIN unnest($1::text[], $2::text[], $3::text[]) AS h(tenant_id, kind, group_id)
+             USING (tenant_id, kind, group_id)`,
+          [held.map((ref) => ref.tenantId), held.map((ref) => ref.kind), held.map((ref) => ref.groupId)],
+        );
+      const live = new Set(current.map((row) => [row.tenant_id, row.kind, row.group_id, row.snapshot_id].join('\0')));
       for (const ref of held) {
-        if (!live.has(`${ref.tenantId}\0${ref.groupId}\0${ref.snapshotId}`)) this.snapshots.evictGroup(ref, 'stale');
+        if (!live.has([ref.tenantId, ref.kind, ref.groupId, ref.snapshotId].join('\0'))) {
+          this.snapshots.evictGroup(ref, 'stale');
+        }
       }
     } catch (error) {
       this.logger.warn(`Could not check the cached snapshots against the database: ${(error as Error).message}`);
@@ -142,12 +148,8 @@ export class RecognitionService {
       return verdict(dot(faces[0]!.embedding, faces[1]!.embedding), faces[0]!.recognitionModel);
     }
     const manager = this.dataSource.manager;
-    const group = await this.groups.require(manager, { tenantId: request.tenantId, groupId: request.groupId });
-    await this.persons.require(manager, {
-      tenantId: request.tenantId,
-      groupId: request.groupId,
-      personId: request.personId,
-    });
+    const group = await this.groups.require(manager, request);
+    await this.persons.require(manager, request);
     const faces = await this.detected.load(request.tenantId, [request.faceId], 'VERIFY_FACE_ID_NOT_FOUND');
     requireModel(faces, group.recognitionModel as RecognitionModel, 'the group');
     const enrolled = await manager.find(PersistedFaceEntity, {

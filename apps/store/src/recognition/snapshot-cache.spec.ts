@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CollectionKind } from '#contracts';
 import { metricsRegistry } from '#observability';
 import { SnapshotCache } from './snapshot-cache';
 
 const snapshotOf = (bytes: number) => ({ bytes });
-const ref = (groupId: string, snapshotId = 's1') => ({ tenantId: 't', groupId, snapshotId });
+const ref = (groupId: string, snapshotId = 's1', kind: CollectionKind = 'largePersonGroup') => ({
+  tenantId: 't',
+  kind,
+  groupId,
+  snapshotId,
+});
 const load = (bytes: number) => () => Promise.resolve(snapshotOf(bytes));
 const heldGroups = (cache: SnapshotCache) => cache.held().map((held) => held.groupId);
 
@@ -36,7 +42,7 @@ test('a dropped snapshot is released (its scan threads let go of its memory); a 
   await cache.get(ref('b'), releasing('b', 60));
   await cache.get(ref('c', 's1'), releasing('c1', 10));
   await cache.get(ref('c', 's2'), releasing('c2', 10));
-  cache.evictGroup({ tenantId: 't', groupId: 'c' });
+  cache.evictGroup({ tenantId: 't', kind: 'largePersonGroup', groupId: 'c' });
   assert.deepEqual(released, ['a', 'c1', 'c2']);
   assert.deepEqual(heldGroups(cache), ['b']);
 });
@@ -66,8 +72,8 @@ test("a deleted group's snapshot is dropped", async () => {
   await cache.get(ref('a'), load(10));
   await cache.get(ref('b'), load(20));
   const before = await evictions('deleted');
-  cache.evictGroup({ tenantId: 't', groupId: 'a' });
-  cache.evictGroup({ tenantId: 'other', groupId: 'b' });
+  cache.evictGroup({ tenantId: 't', kind: 'largePersonGroup', groupId: 'a' });
+  cache.evictGroup({ tenantId: 'other', kind: 'largePersonGroup', groupId: 'b' });
   assert.deepEqual(heldGroups(cache), ['b']);
   assert.equal(cache.bytes, 20);
   assert.equal((await evictions('deleted')) - before, 1);
@@ -109,4 +115,14 @@ test('a slow load of an older snapshot does not replace the newer one kept meanw
   await oldLoad;
   assert.deepEqual(cache.held(), [ref('g', 'new')]);
   assert.equal(cache.bytes, 20);
+});
+
+test('a person group and a large person group with the same id keep their own snapshots', async () => {
+  const cache = new SnapshotCache(1000);
+  const large = await cache.get(ref('same', 's1'), load(10));
+  const small = await cache.get(ref('same', 's2', 'personGroup'), load(20));
+  assert.notEqual(large, small);
+  assert.equal(cache.held().length, 2);
+  cache.evictGroup({ tenantId: 't', kind: 'personGroup', groupId: 'same' });
+  assert.deepEqual(cache.held(), [ref('same', 's1')]);
 });

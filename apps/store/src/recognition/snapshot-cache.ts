@@ -93,7 +93,7 @@ export class SnapshotCache<T extends Sized = Sized> {
       this.drop(group, current, 'replaced');
     }
     const entry = {
-      ref: { tenantId: ref.tenantId, groupId: ref.groupId },
+      ref: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId },
       snapshotId,
       snapshot,
       bytes: snapshot.bytes,
@@ -125,5 +125,5 @@ export class SnapshotCache<T extends Sized = Sized> {
 }
 
 function groupKey(ref: GroupRef): string {
-  return `${ref.tenantId}\0${ref.groupId}`;
+  return `${ref.tenantId}\0${ref.kind}\0${ref.groupId}`;
 }

@@ -18,11 +18,12 @@ export async function saveSnapshotPart(
   part: SnapshotPart,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO training_snapshot_chunk (tenant_id, group_id, version, chunk, person_ids, face_counts, codes,
+    `INSERT INTO training_snapshot_chunk (tenant_id, kind, group_id, version, chunk, person_ids, face_counts, codes,
        residual_codes, scales, residual_scales, row_norm, residual_norm, refined_residual_norm)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       ref.tenantId,
+      ref.kind,
       ref.groupId,
       version,
       chunk,
@@ -57,8 +58,9 @@ export async function loadSnapshotParts(db: Queryable, ref: GroupRef, version: n
        encode(codes, 'base64') AS codes, encode(residual_codes, 'base64') AS residual_codes,
        encode(scales, 'base64') AS scales, encode(residual_scales, 'base64') AS residual_scales,
        row_norm, residual_norm, refined_residual_norm
-     FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3 ORDER BY chunk`,
-    [ref.tenantId, ref.groupId, version],
+     FROM training_snapshot_chunk WHERE tenant_id = $1 AND kind = $2 AND group_id = $3 AND version = $4
+     ORDER BY chunk`,
+    [ref.tenantId, ref.kind, ref.groupId, version],
   );
   return rows.map((row) => ({
     personIds: row.person_ids === '' ? [] : row.person_ids.split(','),

@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { VisageError, type GroupRef, type IdempotentWrite, type TrainingStatusView } from '#contracts';
+import { Collections, VisageError, type GroupRef, type IdempotentWrite, type TrainingStatusView } from '#contracts';
 import { littleEndianToFloat32 } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { TrainingEntity, type LargePersonGroupEntity } from '../database/entities';
+import { TrainingEntity, type CollectionEntity } from '../database/entities';
 import { GroupsService } from '../groups/groups.service';
 import { applyOnce } from '../idempotency/applied-writes';
 import { SnapshotEncoder, snapshotPartRows, type SnapshotPart } from './snapshot-encoding';
@@ -28,7 +28,7 @@ export interface TrainingOptions {
 export const TRAINING_OPTIONS = Symbol('TRAINING_OPTIONS');
 
 /** The running training one build works on, as its store process holds it. */
-type Lease = Pick<TrainingEntity, 'tenantId' | 'groupId' | 'buildingVersion'> & { leaseToken: string };
+type Lease = Pick<TrainingEntity, 'tenantId' | 'kind' | 'groupId' | 'buildingVersion'> & { leaseToken: string };
 
 @Injectable()
 export class TrainingService {
@@ -49,11 +49,12 @@ export class TrainingService {
     let started: TrainingEntity | undefined;
     const view = await applyOnce(this.dataSource, ref, async (manager) => {
       const group = await this.groups.require(manager, ref, 'update');
-      const prior = await manager.findOne(TrainingEntity, { where: { tenantId: ref.tenantId, groupId: ref.groupId } });
-      if (prior?.status === 'running') throw new VisageError('TRAINING_IN_PROGRESS');
+      const prior = await manager.findOne(TrainingEntity, { where: trainingOf(ref) });
+      if (prior?.status === 'running') throw new VisageError(Collections[ref.kind].errors.trainingInProgress);
       const now = new Date();
       const training: TrainingEntity = {
         tenantId: ref.tenantId,
+        kind: ref.kind,
         groupId: ref.groupId,
         status: 'running',
         message: null,
@@ -76,10 +77,8 @@ export class TrainingService {
 
   async status(ref: GroupRef): Promise<TrainingStatusView> {
     const group = await this.groups.require(this.dataSource.manager, ref);
-    const training = await this.dataSource
-      .getRepository(TrainingEntity)
-      .findOne({ where: { tenantId: ref.tenantId, groupId: ref.groupId } });
-    if (!training) throw new VisageError('TRAINING_NOT_FOUND');
+    const training = await this.dataSource.getRepository(TrainingEntity).findOne({ where: trainingOf(ref) });
+    if (!training) throw new VisageError(Collections[ref.kind].errors.trainingNotFound);
     return statusView(group, training);
   }
 
@@ -93,13 +92,14 @@ export class TrainingService {
       `UPDATE training SET lease_until = now() + make_interval(secs => $1::double precision / 1000),
          lease_token = gen_random_uuid(), building_version = building_version + 1
        WHERE status = 'running' AND lease_until < now()
-       RETURNING tenant_id, group_id, building_version, lease_token`,
+       RETURNING tenant_id, kind, group_id, building_version, lease_token`,
       [this.leaseMs],
-    )) as [{ tenant_id: string; group_id: string; building_version: number; lease_token: string }[], number];
+    )) as [ClaimedTraining[], number];
     for (const row of claimed) {
       this.logger.warn(`Resuming the abandoned training of group ${row.group_id}`);
       void this.build({
         tenantId: row.tenant_id,
+        kind: row.kind,
         groupId: row.group_id,
         buildingVersion: row.building_version,
         leaseToken: row.lease_token,
@@ -108,7 +108,7 @@ export class TrainingService {
   }
 
   private async build(lease: Lease): Promise<void> {
-    const { tenantId, groupId, buildingVersion: version } = lease;
+    const { tenantId, kind, groupId, buildingVersion: version } = lease;
     let lost = false;
     const holdLease = () => {
       if (lost) throw new LeaseLost();
@@ -130,8 +130,8 @@ export class TrainingService {
       lost ||= !(await this.renewLease(lease));
       holdLease();
       await this.dataSource.query(
-        'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND group_id = $2 AND version = $3',
-        [tenantId, groupId, version],
+        'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND kind = $2 AND group_id = $3 AND version = $4',
+        [tenantId, kind, groupId, version],
       );
       // One cursor over the group's faces, a single consistent read fetched in chunks; by person, because the
       // encoded snapshot keeps each person's faces together.
@@ -148,9 +148,9 @@ export class TrainingService {
         await reader.startTransaction();
         await reader.query(
           `DECLARE group_faces NO SCROLL CURSOR FOR
-           SELECT person_id, embedding FROM persisted_face WHERE tenant_id = $1 AND group_id = $2
+           SELECT person_id, embedding FROM persisted_face WHERE tenant_id = $1 AND kind = $2 AND group_id = $3
            ORDER BY person_id`,
-          [tenantId, groupId],
+          [tenantId, kind, groupId],
         );
         for (;;) {
           const faces: { person_id: string; embedding: Buffer }[] = await reader.query(
@@ -170,7 +170,7 @@ export class TrainingService {
         if (reader.isTransactionActive) await reader.rollbackTransaction().catch(() => undefined);
         await reader.release();
       }
-      if (rows === 0) throw new TrainingFailure('There is no face in the large person group.');
+      if (rows === 0) throw new TrainingFailure(`There is no face in the ${Collections[kind].title.toLowerCase()}.`);
       if (!(await this.finish(lease, 'succeeded', null))) throw new LeaseLost();
       stopTimer({ outcome: 'succeeded' });
       this.logger.log(`Trained group ${groupId}: ${rows} faces, snapshot version ${version}`);
@@ -208,7 +208,8 @@ export class TrainingService {
            snapshot_version = CASE WHEN $7 THEN building_version ELSE snapshot_version END,
            snapshot_id = CASE WHEN $7 THEN $8::uuid ELSE snapshot_id END,
            last_success_at = CASE WHEN $7 THEN now() ELSE last_success_at END
-         WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND lease_token = $4 AND status = 'running'`,
+         WHERE tenant_id = $1 AND kind = $9 AND group_id = $2 AND building_version = $3 AND lease_token = $4
+           AND status = 'running'`,
         [
           lease.tenantId,
           lease.groupId,
@@ -218,15 +219,16 @@ export class TrainingService {
           message,
           succeeded,
           randomUUID(),
+          lease.kind,
         ],
       )) as [unknown, number];
       if (updated === 0) return false;
       // Keep only the snapshot identify reads.
       await manager.query(
         `DELETE FROM training_snapshot_chunk c USING training t
-         WHERE c.tenant_id = $1 AND c.group_id = $2 AND t.tenant_id = c.tenant_id AND t.group_id = c.group_id
-           AND c.version <> t.snapshot_version`,
-        [lease.tenantId, lease.groupId],
+         WHERE c.tenant_id = $1 AND c.kind = $2 AND c.group_id = $3
+           AND (t.tenant_id, t.kind, t.group_id) = (c.tenant_id, c.kind, c.group_id) AND c.version <> t.snapshot_version`,
+        [lease.tenantId, lease.kind, lease.groupId],
       );
       return true;
     });
@@ -236,8 +238,9 @@ export class TrainingService {
   private async renewLease(lease: Lease): Promise<boolean> {
     const [, updated] = (await this.dataSource.query(
       `UPDATE training SET lease_until = now() + make_interval(secs => $5::double precision / 1000)
-       WHERE tenant_id = $1 AND group_id = $2 AND building_version = $3 AND lease_token = $4 AND status = 'running'`,
-      [lease.tenantId, lease.groupId, lease.buildingVersion, lease.leaseToken, this.leaseMs],
+       WHERE tenant_id = $1 AND kind = $6 AND group_id = $2 AND building_version = $3 AND lease_token = $4
+         AND status = 'running'`,
+      [lease.tenantId, lease.groupId, lease.buildingVersion, lease.leaseToken, this.leaseMs, lease.kind],
     )) as [unknown, number];
     return updated === 1;
   }
@@ -245,10 +248,11 @@ export class TrainingService {
   /** The parts a build wrote before it lost its lease: no training will ever point at their version. */
   private async discardParts(lease: Lease): Promise<void> {
     await this.dataSource.query(
-      `DELETE FROM training_snapshot_chunk c WHERE c.tenant_id = $1 AND c.group_id = $2 AND c.version = $3
-         AND NOT EXISTS (SELECT 1 FROM training t WHERE t.tenant_id = c.tenant_id AND t.group_id = c.group_id
+      `DELETE FROM training_snapshot_chunk c WHERE c.tenant_id = $1 AND c.kind = $4 AND c.group_id = $2
+         AND c.version = $3
+         AND NOT EXISTS (SELECT 1 FROM training t WHERE (t.tenant_id, t.kind, t.group_id) = (c.tenant_id, c.kind, c.group_id)
            AND $3 IN (t.snapshot_version, t.building_version))`,
-      [lease.tenantId, lease.groupId, lease.buildingVersion],
+      [lease.tenantId, lease.groupId, lease.buildingVersion, lease.kind],
     );
   }
 }
@@ -258,7 +262,19 @@ class TrainingFailure extends Error {}
 /** Another store process holds the training's lease now, or the training is gone with its group. */
 class LeaseLost extends Error {}
 
-function statusView(group: LargePersonGroupEntity, training: TrainingEntity): TrainingStatusView {
+interface ClaimedTraining {
+  tenant_id: string;
+  kind: TrainingEntity['kind'];
+  group_id: string;
+  building_version: number;
+  lease_token: string;
+}
+
+function trainingOf(ref: GroupRef): Pick<TrainingEntity, 'tenantId' | 'kind' | 'groupId'> {
+  return { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId };
+}
+
+function statusView(group: CollectionEntity, training: TrainingEntity): TrainingStatusView {
   return {
     status: training.status,
     createdDateTime: group.createdAt.toISOString(),
