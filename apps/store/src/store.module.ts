@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { DetectedFacesModule } from './detected-faces/detected-faces.module';
 import { FacesModule } from './faces/faces.module';
 import { GroupsModule } from './groups/groups.module';
+import { ListFacesModule } from './list-faces/list-faces.module';
 import { PersonsModule } from './persons/persons.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { SHARD_COUNT, StatusController } from './status/status.controller';
@@ -31,6 +32,7 @@ export class StoreModule {
         GroupsModule,
         PersonsModule,
         FacesModule,
+        ListFacesModule,
         detectedFaces,
         TrainingModule.register(options.training),
         RecognitionModule.register({ snapshotCacheBytes: options.snapshotCacheBytes, detectedFaces }),

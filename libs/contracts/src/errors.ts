@@ -87,6 +87,26 @@ export const ErrorCatalogue = {
     400,
     'Large person group ID and person group ID are both null.',
   ),
+  FACE_LIST_NOT_FOUND: entry('FACE_LIST_NOT_FOUND', 'FaceListNotFound', 404, 'Face list is not found.'),
+  FACE_LIST_EXISTS: entry('FACE_LIST_EXISTS', 'FaceListExists', 409, 'Face list already exists.'),
+  LARGE_FACE_LIST_NOT_FOUND: entry(
+    'LARGE_FACE_LIST_NOT_FOUND',
+    'LargeFaceListNotFound',
+    404,
+    'Large face list is not found.',
+  ),
+  LARGE_FACE_LIST_EXISTS: entry(
+    'LARGE_FACE_LIST_EXISTS',
+    'LargeFaceListExists',
+    409,
+    'Large face list already exists.',
+  ),
+  LIST_FACE_LIMIT_REACHED: entry(
+    'LIST_FACE_LIMIT_REACHED',
+    'QuotaExceeded',
+    403,
+    'Persisted face number reached limit: a face list holds 1,000 faces, a large face list 1,000,000.',
+  ),
   PERSON_NOT_FOUND: entry('PERSON_NOT_FOUND', 'PersonNotFound', 404, 'Person is not found.'),
   PERSISTED_FACE_NOT_FOUND: entry(
     'PERSISTED_FACE_NOT_FOUND',
@@ -142,6 +162,25 @@ export const ErrorCatalogue = {
     'PersonGroupTrainingNotFinished',
     409,
     'Person group is under training. Retry when the training has finished.',
+    true,
+  ),
+  LARGE_FACE_LIST_NOT_TRAINED: entry(
+    'LARGE_FACE_LIST_NOT_TRAINED',
+    'LargeFaceListNotTrained',
+    400,
+    'Large face list has not been trained successfully. Train it, then retry.',
+  ),
+  LARGE_FACE_LIST_TRAINING_NOT_FOUND: entry(
+    'LARGE_FACE_LIST_TRAINING_NOT_FOUND',
+    'LargeFaceListNotTrained',
+    404,
+    'Large face list has never been trained.',
+  ),
+  LARGE_FACE_LIST_TRAINING_IN_PROGRESS: entry(
+    'LARGE_FACE_LIST_TRAINING_IN_PROGRESS',
+    'LargeFaceListTrainingNotFinished',
+    409,
+    'Large face list is under training. Retry when the training has finished.',
     true,
   ),
   FACE_ID_QUOTA_REACHED: entry(

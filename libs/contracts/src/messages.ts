@@ -69,6 +69,8 @@ export interface GroupView {
   recognitionModel: RecognitionModel;
   createdAt: string;
   updatedAt: string;
+  /** A face list's faces come with it, as Azure returns them (at most 1,000). */
+  persistedFaces?: ListFaceView[];
 }
 
 export interface PersonView {
@@ -80,14 +82,19 @@ export interface PersonView {
   updatedAt: string;
 }
 
-export interface PersistedFaceView {
+/** A face of a face list. */
+export interface ListFaceView {
   persistedFaceId: string;
-  personId: string;
   userData: string | null;
   detectionModel: DetectionModel;
   recognitionModel: RecognitionModel;
   faceRectangle: FaceRectangle;
   createdAt: string;
+}
+
+/** A face of a person. */
+export interface PersistedFaceView extends ListFaceView {
+  personId: string;
 }
 
 /** A collection: its kind and its id within the kind, in the caller's tenant. */
@@ -101,6 +108,11 @@ export interface PersonRef extends GroupRef {
 }
 
 export interface FaceRef extends PersonRef {
+  persistedFaceId: string;
+}
+
+/** A face of a face list. */
+export interface ListFaceRef extends GroupRef {
   persistedFaceId: string;
 }
 
@@ -160,6 +172,17 @@ export interface AddFaceReply {
 }
 
 export interface UpdateFaceRequest extends FaceRef, IdempotentWrite {
+  userData?: string | null;
+}
+
+// ---- store: face list writes, ordered per list through the shard queues ----
+
+/** What a face of a list is stored as; the same as a person's face, without the person. */
+export type AddListFaceRequest = GroupRef &
+  IdempotentWrite &
+  Omit<AddFaceRequest, keyof PersonRef | keyof IdempotentWrite>;
+
+export interface UpdateListFaceRequest extends ListFaceRef, IdempotentWrite {
   userData?: string | null;
 }
 
@@ -236,9 +259,16 @@ export interface RpcContract {
   'faces.identify': { request: IdentifyRequest; reply: IdentifyResult[] };
   'faces.verify': { request: VerifyRequest; reply: VerifyResult };
 
+  'lists.enrolmentTarget': { request: GroupRef; reply: EnrolmentTarget };
+  'listFaces.get': { request: ListFaceRef; reply: ListFaceView };
+  'listFaces.list': { request: GroupRef & ListPage; reply: ListFaceView[] };
+  'listFaces.update': { request: UpdateListFaceRequest; reply: ListFaceView };
+
   'faces.add': { request: AddFaceRequest; reply: AddFaceReply };
   'faces.delete': { request: FaceRef & IdempotentWrite; reply: { deleted: true } };
   'persons.delete': { request: PersonRef & IdempotentWrite; reply: { deleted: true } };
+  'listFaces.add': { request: AddListFaceRequest; reply: AddFaceReply };
+  'listFaces.delete': { request: ListFaceRef & IdempotentWrite; reply: { deleted: true } };
 }
 
 export type Pattern = keyof RpcContract;
@@ -248,7 +278,7 @@ export type ReplyOf<P extends Pattern> = RpcContract[P]['reply'];
 /** Which queue serves a pattern: detector work, store work, or the per-person shard queues. */
 export type Destination = 'detector' | 'store' | 'shard';
 
-export const PatternDestinations: Record<Pattern, Destination> = {
+export const PatternDestinations = {
   'detector.extract': 'detector',
   'detector.status': 'detector',
   'store.status': 'store',
@@ -269,7 +299,36 @@ export const PatternDestinations: Record<Pattern, Destination> = {
   'training.status': 'store',
   'faces.identify': 'store',
   'faces.verify': 'store',
+  'lists.enrolmentTarget': 'store',
+  'listFaces.get': 'store',
+  'listFaces.list': 'store',
+  'listFaces.update': 'store',
   'faces.add': 'shard',
   'faces.delete': 'shard',
   'persons.delete': 'shard',
+  'listFaces.add': 'shard',
+  'listFaces.delete': 'shard',
+} as const satisfies Record<Pattern, Destination>;
+
+type ShardPattern = { [P in Pattern]: (typeof PatternDestinations)[P] extends 'shard' ? P : never }[Pattern];
+
+const byPerson = (request: PersonRef): string => request.personId;
+const byList = (request: GroupRef): string => `${request.tenantId}/${request.kind}/${request.groupId}`;
+
+/**
+ * The key that picks the shard queue of a write: writes with one key are applied one at a time, in order. A
+ * person's faces are keyed by the person, a face list's by the list.
+ */
+const shardKeys: { [P in ShardPattern]: (request: RequestOf<P>) => string } = {
+  'faces.add': byPerson,
+  'faces.delete': byPerson,
+  'persons.delete': byPerson,
+  'listFaces.add': byList,
+  'listFaces.delete': byList,
 };
+
+export function shardKeyOf<P extends Pattern>(pattern: P, request: RequestOf<P>): string {
+  const key = (shardKeys as Partial<Record<Pattern, (request: RequestOf<P>) => string>>)[pattern];
+  if (!key) throw new Error(`${pattern} is not applied through a shard`);
+  return key(request);
+}

@@ -9,7 +9,9 @@ import type { ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amq
 import {
   ErrorCatalogue,
   PatternDestinations,
+  shardKeyOf,
   VisageError,
+  type Destination,
   type Pattern,
   type ReplyOf,
   type RequestOf,
@@ -94,7 +96,7 @@ export class RpcClient {
       [Headers.deadline]: Date.now() + timeoutMs,
       [Headers.requestId]: options.requestId ?? correlationId,
     };
-    const { exchange, routingKey } = route(destination, request);
+    const { exchange, routingKey } = route(destination, pattern, request);
 
     const reply = new Promise<Replied<ReplyOf<P>>>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -210,13 +212,17 @@ export class RpcClient {
   }
 }
 
-function route(destination: string, request: unknown): { exchange: string; routingKey: string } {
+function route<P extends Pattern>(
+  destination: Destination,
+  pattern: P,
+  request: RequestOf<P>,
+): { exchange: string; routingKey: string } {
   switch (destination) {
     case 'detector':
       return { exchange: '', routingKey: Queues.detector };
     case 'store':
       return { exchange: '', routingKey: Queues.store };
-    default:
-      return { exchange: Exchanges.shards, routingKey: (request as { personId: string }).personId };
+    case 'shard':
+      return { exchange: Exchanges.shards, routingKey: shardKeyOf(pattern, request) };
   }
 }

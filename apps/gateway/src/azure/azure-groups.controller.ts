@@ -1,26 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nestjs/common';
 import type { CollectionKind } from '#contracts';
-import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
-import type { HeaderSink } from '../common/header-sink';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupParam } from '../common/validation';
 import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
 import { CreateGroupBody, GroupQuery, ListGroupsQuery, UpdateGroupBody } from '../groups/groups.dto';
 import { GroupsUseCases } from '../groups/groups.use-cases';
-import { TrainingUseCases } from '../training/training.use-cases';
-import { azureGroup, azureTrainingStatus } from './azure.presenter';
+import { azureGroup } from './azure.presenter';
 import { azurePaths } from './azure.routes';
 
-/** A kind's CRUD and training in the Azure dialect; writes answer 200 with an empty body (spec §3). */
+/** A kind's CRUD in the Azure dialect; writes answer 200 with an empty body (spec §3). */
 export function azureGroupsController(kind: CollectionKind) {
   @Controller(azurePaths(collectionRoutes[kind].segment))
   class AzureGroupsController {
-    constructor(
-      private readonly groups: GroupsUseCases,
-      private readonly training: TrainingUseCases,
-    ) {}
+    constructor(private readonly groups: GroupsUseCases) {}
 
     @Put(':groupId')
     @HttpCode(200)
@@ -61,25 +55,6 @@ export function azureGroupsController(kind: CollectionKind) {
       @IdempotencyKey() idempotencyKey?: string,
     ): Promise<void> {
       await this.groups.delete(caller, group, idempotencyKey);
-    }
-
-    /** 202 with an empty body and an absolute operation-Location, which the REST client's poller follows. */
-    @Post(':groupId/train')
-    @HttpCode(202)
-    async train(
-      @CurrentCaller() caller: Caller,
-      @GroupParam(kind) group: GroupPath,
-      @Req() request: UrlSource & { path: string },
-      @Res({ passthrough: true }) response: HeaderSink,
-      @IdempotencyKey() idempotencyKey?: string,
-    ): Promise<void> {
-      await this.training.start(caller, group, idempotencyKey);
-      response.setHeader('operation-Location', absoluteUrl(request, request.path.replace(/\/train$/, '/training')));
-    }
-
-    @Get(':groupId/training')
-    async trainingStatus(@CurrentCaller() caller: Caller, @GroupParam(kind) group: GroupPath) {
-      return azureTrainingStatus(await this.training.status(caller, group));
     }
   }
   return nameController(AzureGroupsController, 'Azure', kind, 's');

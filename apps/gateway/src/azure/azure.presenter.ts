@@ -6,7 +6,7 @@ import type {
   AddFaceReply,
   CollectionKind,
   GroupView,
-  PersistedFaceView,
+  ListFaceView,
   PersonView,
   TrainingStatusView,
   VisageError,
@@ -24,6 +24,7 @@ export function azureGroup(view: GroupView, kind: CollectionKind, returnRecognit
     name: view.name,
     ...userDataOf(view),
     ...(returnRecognitionModel ? { recognitionModel: view.recognitionModel } : {}),
+    ...(view.persistedFaces ? { persistedFaces: view.persistedFaces.map(azureFace) } : {}),
   };
 }
 
@@ -44,7 +45,7 @@ export function azureAddedFace(reply: AddFaceReply) {
   return { persistedFaceId: reply.persistedFaceId };
 }
 
-export function azureFace(view: PersistedFaceView) {
+export function azureFace(view: ListFaceView) {
   return { persistedFaceId: view.persistedFaceId, ...userDataOf(view) };
 }
 

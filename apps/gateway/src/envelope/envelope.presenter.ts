@@ -6,6 +6,7 @@ import type {
   AddFaceReply,
   GroupView,
   IdentifyResult,
+  ListFaceView,
   PersistedFaceView,
   PersonView,
   TrainingStatusView,
@@ -30,6 +31,7 @@ export function groupData(view: GroupView) {
     recognition_model: view.recognitionModel,
     created_at: view.createdAt,
     updated_at: view.updatedAt,
+    ...(view.persistedFaces ? { persisted_faces: view.persistedFaces.map(listFaceData) } : {}),
   };
 }
 
@@ -55,9 +57,14 @@ export function addedFaceData(reply: AddFaceReply) {
 }
 
 export function faceData(view: PersistedFaceView) {
+  const { id, ...rest } = listFaceData(view);
+  return { id, person_id: view.personId, ...rest };
+}
+
+/** A face of a face list: a person's face without the person. */
+export function listFaceData(view: ListFaceView) {
   return {
     id: view.persistedFaceId,
-    person_id: view.personId,
     user_data: view.userData,
     face_rectangle: view.faceRectangle,
     detection_model: view.detectionModel,

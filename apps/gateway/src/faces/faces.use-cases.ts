@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  Collections,
   defaultDetectionModel,
+  isUuid,
   Limits,
   VisageError,
   type AddFaceReply,
@@ -8,6 +10,7 @@ import {
   type ExtractReply,
   type RecognitionModel,
   type FaceRectangle,
+  type ListFaceView,
   type PersistedFaceView,
 } from '#contracts';
 import { RpcClient } from '#messaging';
@@ -16,14 +19,22 @@ import { idempotentWrite } from '../common/idempotent-write';
 import { ExtractionScheduler } from '../extraction/extraction-scheduler';
 import { GatewayConfig } from '../gateway.config';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
-import type { PersonPath } from '../groups/collection-routes';
+import type { GroupPath, PersonPath } from '../groups/collection-routes';
 import { GroupModelCache } from '../groups/group-model.cache';
 import { ImageFetcher } from '../images/image-fetcher';
 import { isQualityAtLeast, qualityForRecognition } from '../detect/face-quality';
+import type { ListQuery } from '../groups/groups.dto';
 import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
 
 /** Which API is asking: the enrolment-quality minimum is set per dialect. */
 export type Dialect = 'envelope' | 'azure';
+
+/** Whose face it is: a person's (of a person group) or a face list's own. */
+export type FaceOwner = PersonPath | GroupPath;
+
+function isPerson(owner: FaceOwner): owner is PersonPath {
+  return 'personId' in owner;
+}
 
 @Injectable()
 export class FacesUseCases {
@@ -36,12 +47,12 @@ export class FacesUseCases {
   ) {}
 
   /**
-   * Add a face: check the person, extract the one face with the group's recognition model, then store its
-   * vector through the person's shard. The image is dropped as soon as the detector has answered.
+   * Add a face: check the person (or list), extract the one face with the group's recognition model, then store
+   * its vector through the person's (or list's) shard. The image is dropped as soon as the detector has answered.
    */
   async add(
     caller: Caller,
-    path: PersonPath,
+    path: FaceOwner,
     image: ImageInput,
     query: AddFaceQuery,
     idempotencyKey: string | undefined,
@@ -59,7 +70,10 @@ export class FacesUseCases {
         purpose: 'enrol',
         targetFace,
       });
-    const checkTarget = () => this.rpc.send('persons.enrolmentTarget', ref, sendOptions(caller));
+    const checkTarget = () =>
+      isPerson(ref)
+        ? this.rpc.send('persons.enrolmentTarget', ref, sendOptions(caller))
+        : this.rpc.send('lists.enrolmentTarget', ref, sendOptions(caller));
 
     const knownModel = this.groupModels.get(caller.tenantId, path);
     let target: EnrolmentTarget;
@@ -80,7 +94,9 @@ export class FacesUseCases {
     this.groupModels.remember(caller.tenantId, path, target.recognitionModel);
     // The store re-checks the limit under the person lock; this early refusal only spares a write. A keyed
     // retry of a write that already succeeded must still reach the store to get its first answer back.
-    if (!idempotencyKey && target.faceCount >= Limits.facesPerPerson) throw new VisageError('FACE_LIMIT_REACHED');
+    if (!idempotencyKey && target.faceCount >= faceLimitOf(path)) {
+      throw new VisageError(isPerson(path) ? 'FACE_LIMIT_REACHED' : 'LIST_FACE_LIMIT_REACHED');
+    }
     const face = extracted.faces[0];
     if (!face) throw new VisageError('NO_FACE_DETECTED');
     const minimum = dialect === 'azure' ? this.config.AZURE_ENROLMENT_MIN_QUALITY : this.config.ENROLMENT_MIN_QUALITY;
@@ -91,25 +107,62 @@ export class FacesUseCases {
         `The face's qualityForRecognition is ${quality}; adding a face needs at least ${minimum}.`,
       );
     }
+    const operation = isPerson(path) ? 'faces.add' : 'listFaces.add';
+    const write = {
+      ...idempotentWrite(caller, idempotencyKey, operation, path, bytes, query.userData, targetFace, detectionModel),
+      userData: query.userData ?? null,
+      detectionModel,
+      recognitionModel: target.recognitionModel,
+      faceRectangle: face.rectangle,
+      embedding: face.embedding,
+    };
+    return isPerson(ref)
+      ? this.rpc.send('faces.add', { ...ref, ...write }, sendOptions(caller))
+      : this.rpc.send('listFaces.add', { ...ref, ...write }, sendOptions(caller));
+  }
+
+  /** A list's faces ordered by persistedFaceId, `top` (default 1,000) after `start`. */
+  listFaces(caller: Caller, list: GroupPath, query: ListQuery): Promise<ListFaceView[]> {
+    if (query.start && !isUuid(query.start))
+      throw new VisageError('VALIDATION_ERROR', 'start must be a persistedFaceId.');
+    const page = { start: query.start?.toLowerCase() || undefined, top: query.top ?? Limits.listTopMax };
+    return this.rpc.send('listFaces.list', { tenantId: caller.tenantId, ...list, ...page }, sendOptions(caller));
+  }
+
+  getListFace(caller: Caller, list: GroupPath, persistedFaceId: string): Promise<ListFaceView> {
+    return this.rpc.send('listFaces.get', { tenantId: caller.tenantId, ...list, persistedFaceId }, sendOptions(caller));
+  }
+
+  updateListFace(
+    caller: Caller,
+    list: GroupPath,
+    persistedFaceId: string,
+    body: UpdateFaceBody,
+    idempotencyKey?: string,
+  ): Promise<ListFaceView> {
+    if (body.userData === undefined) throw new VisageError('VALIDATION_ERROR', 'Give userData (null removes it).');
+    const change = { userData: body.userData };
     return this.rpc.send(
-      'faces.add',
+      'listFaces.update',
       {
-        ...ref,
-        ...idempotentWrite(
-          caller,
-          idempotencyKey,
-          'faces.add',
-          path,
-          bytes,
-          query.userData,
-          targetFace,
-          detectionModel,
-        ),
-        userData: query.userData ?? null,
-        detectionModel,
-        recognitionModel: target.recognitionModel,
-        faceRectangle: face.rectangle,
-        embedding: face.embedding,
+        tenantId: caller.tenantId,
+        ...list,
+        persistedFaceId,
+        ...change,
+        ...idempotentWrite(caller, idempotencyKey, 'listFaces.update', list, persistedFaceId, change),
+      },
+      sendOptions(caller),
+    );
+  }
+
+  async deleteListFace(caller: Caller, list: GroupPath, persistedFaceId: string, idempotencyKey?: string) {
+    await this.rpc.send(
+      'listFaces.delete',
+      {
+        tenantId: caller.tenantId,
+        ...list,
+        persistedFaceId,
+        ...idempotentWrite(caller, idempotencyKey, 'listFaces.delete', list, persistedFaceId),
       },
       sendOptions(caller),
     );
@@ -154,6 +207,10 @@ export class FacesUseCases {
       sendOptions(caller),
     );
   }
+}
+
+function faceLimitOf(owner: FaceOwner): number {
+  return isPerson(owner) ? Limits.facesPerPerson : Collections[owner.kind].maxFaces!;
 }
 
 async function settledValue<T>(result: PromiseSettledResult<T>): Promise<T> {

@@ -5,12 +5,14 @@ export interface CollectionRoute {
   /** The path segment in both dialects: /largepersongroups, /face/v1.0/persongroups. */
   segment: string;
   /** Azure's field for the id in bodies and answers. */
-  idField: 'largePersonGroupId' | 'personGroupId';
+  idField: 'largePersonGroupId' | 'personGroupId' | 'largeFaceListId' | 'faceListId';
 }
 
 export const collectionRoutes: Record<CollectionKind, CollectionRoute> = {
   largePersonGroup: { segment: 'largepersongroups', idField: 'largePersonGroupId' },
   personGroup: { segment: 'persongroups', idField: 'personGroupId' },
+  largeFaceList: { segment: 'largefacelists', idField: 'largeFaceListId' },
+  faceList: { segment: 'facelists', idField: 'faceListId' },
 };
 
 /** A collection as a request names it. */
@@ -24,7 +26,12 @@ export interface PersonPath extends GroupPath {
 }
 
 /** The kind in a class name: AzurePersonGroupsController, EnvelopeLargePersonGroupFacesController. */
-const classNames: Record<CollectionKind, string> = { largePersonGroup: 'LargePersonGroup', personGroup: 'PersonGroup' };
+const classNames: Record<CollectionKind, string> = {
+  largePersonGroup: 'LargePersonGroup',
+  personGroup: 'PersonGroup',
+  largeFaceList: 'LargeFaceList',
+  faceList: 'FaceList',
+};
 
 /**
  * Each kind's routes are one controller class made by a function of the kind; the class is named after its
@@ -34,7 +41,7 @@ export function nameController<T extends abstract new (...args: never[]) => unkn
   controller: T,
   dialect: 'Azure' | 'Envelope',
   kind: CollectionKind,
-  role: 's' | 'Persons' | 'Faces',
+  role: 's' | 'Training' | 'Persons' | 'Faces',
 ): T {
   return Object.defineProperty(controller, 'name', { value: `${dialect}${classNames[kind]}${role}Controller` });
 }

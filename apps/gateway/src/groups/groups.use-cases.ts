@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { defaultRecognitionModel, VisageError, type CollectionKind, type GroupView } from '#contracts';
+import { Collections, defaultRecognitionModel, VisageError, type CollectionKind, type GroupView } from '#contracts';
 import { RpcClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
@@ -32,8 +32,13 @@ export class GroupsUseCases {
     );
   }
 
-  get(caller: Caller, group: GroupPath): Promise<GroupView> {
-    return this.rpc.send('groups.get', { tenantId: caller.tenantId, ...group }, sendOptions(caller));
+  /** A face list comes with its faces (at most 1,000), as Azure returns it. */
+  async get(caller: Caller, group: GroupPath): Promise<GroupView> {
+    const ref = { tenantId: caller.tenantId, ...group };
+    const view = await this.rpc.send('groups.get', ref, sendOptions(caller));
+    if (group.kind !== 'faceList') return view;
+    const page = { top: Collections.faceList.maxFaces! };
+    return { ...view, persistedFaces: await this.rpc.send('listFaces.list', { ...ref, ...page }, sendOptions(caller)) };
   }
 
   list(caller: Caller, kind: CollectionKind, query: ListQuery): Promise<GroupView[]> {

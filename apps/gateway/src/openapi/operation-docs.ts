@@ -71,15 +71,16 @@ const addFaceChecks: ErrorKey[] = [
   'TARGET_FACE_NO_FACE',
   'TARGET_FACE_MULTIPLE_FACES',
   'TARGET_FACE_OUT_OF_RANGE',
-  'FACE_LIMIT_REACHED',
 ];
 
 /** The errors of each operation on a kind of collection, the same in both dialects (they share the use cases). */
 function collectionErrors(kind: CollectionKind) {
   const { errors, maxPersons } = Collections[kind];
+  const training = Collections[kind].training;
   const inGroup: ErrorKey[] = [errors.notFound];
   const ofPerson: ErrorKey[] = [...inGroup, 'PERSON_NOT_FOUND'];
   const ofFace: ErrorKey[] = [...ofPerson, 'PERSISTED_FACE_NOT_FOUND'];
+  const ofListFace: ErrorKey[] = [...inGroup, 'PERSISTED_FACE_NOT_FOUND'];
   return {
     createGroup: [...anyCall, ...jsonBody, ...write, 'INVALID_GROUP_ID', errors.exists],
     listGroups: anyCall,
@@ -97,18 +98,24 @@ function collectionErrors(kind: CollectionKind) {
     getPerson: [...anyCall, ...ofPerson],
     updatePerson: [...anyCall, ...jsonBody, ...write, ...ofPerson],
     deletePerson: [...anyCall, ...write, ...ofPerson],
-    addFace: [...anyCall, ...image, ...write, ...ofPerson, ...addFaceChecks],
+    addFace: [...anyCall, ...image, ...write, ...ofPerson, ...addFaceChecks, 'FACE_LIMIT_REACHED'],
     getFace: [...anyCall, ...ofFace],
     updateFace: [...anyCall, ...jsonBody, ...write, ...ofFace],
     deleteFace: [...anyCall, ...write, ...ofFace],
-    train: [...anyCall, ...write, ...inGroup, errors.trainingInProgress],
-    trainingStatus: [...anyCall, ...inGroup, errors.trainingNotFound],
+    addListFace: [...anyCall, ...image, ...write, ...inGroup, ...addFaceChecks, 'LIST_FACE_LIMIT_REACHED'],
+    listListFaces: [...anyCall, ...inGroup],
+    getListFace: [...anyCall, ...ofListFace],
+    updateListFace: [...anyCall, ...jsonBody, ...write, ...ofListFace],
+    deleteListFace: [...anyCall, ...write, ...ofListFace],
+    train: [...anyCall, ...write, ...inGroup, ...(training ? [training.inProgress] : [])],
+    trainingStatus: [...anyCall, ...inGroup, ...(training ? [training.neverTrained] : [])],
   } satisfies Record<string, ErrorKey[]>;
 }
 
-/** Identify and verify name a group of either kind. */
-const ofAnyKind = (pick: (errors: (typeof Collections)[CollectionKind]['errors']) => ErrorKey): ErrorKey[] =>
-  CollectionKinds.map((kind) => pick(Collections[kind].errors));
+/** Identify and verify name a person group of either kind. */
+const personGroupKinds = CollectionKinds.filter((kind) => Collections[kind].holds === 'persons');
+const ofAnyKind = (pick: (rules: (typeof Collections)[CollectionKind]) => ErrorKey | undefined): ErrorKey[] =>
+  personGroupKinds.flatMap((kind) => pick(Collections[kind]) ?? []);
 
 const groupNaming: ErrorKey[] = ['GROUP_IDS_BOTH_GIVEN', 'GROUP_IDS_BOTH_MISSING'];
 
@@ -117,17 +124,17 @@ const errorsOf = {
   identify: [
     ...anyCall,
     ...jsonBody,
-    ...ofAnyKind((errors) => errors.notFound),
+    ...ofAnyKind((rules) => rules.errors.notFound),
     ...groupNaming,
     ...faceIdChecks,
     'FACE_ID_NOT_FOUND',
-    ...ofAnyKind((errors) => errors.notTrained),
-    ...ofAnyKind((errors) => errors.trainingInProgress),
+    ...ofAnyKind((rules) => rules.training?.notTrained),
+    ...ofAnyKind((rules) => rules.training?.inProgress),
   ],
   verify: [
     ...anyCall,
     ...jsonBody,
-    ...ofAnyKind((errors) => errors.notFound),
+    ...ofAnyKind((rules) => rules.errors.notFound),
     ...groupNaming,
     'PERSON_NOT_FOUND',
     ...faceIdChecks,
@@ -140,14 +147,14 @@ const errorsOf = {
 const operationLocation = { 'operation-Location': 'absolute URL of the training status' };
 
 function collectionSummaries(kind: CollectionKind) {
-  const title = Collections[kind].title;
-  const name = title.toLowerCase();
+  const name = Collections[kind].title.toLowerCase();
+  const holds = Collections[kind].holds;
   return {
     createGroup: `Create a ${name}`,
     listGroups: `List ${name}s`,
-    getGroup: `Get a ${name}`,
+    getGroup: kind === 'faceList' ? `Get a ${name} with its faces` : `Get a ${name}`,
     updateGroup: `Update a ${name}`,
-    deleteGroup: `Delete a ${name} with its persons and faces`,
+    deleteGroup: `Delete a ${name} with its ${holds === 'persons' ? 'persons and faces' : 'faces'}`,
     createPerson: `Create a person in a ${name}`,
     listPersons: `List the persons of a ${name}`,
     getPerson: `Get a person of a ${name}`,
@@ -157,6 +164,11 @@ function collectionSummaries(kind: CollectionKind) {
     getFace: `Get a persisted face of a person of a ${name}`,
     updateFace: `Update a persisted face's userData (${name})`,
     deleteFace: `Delete a persisted face (${name})`,
+    addListFace: `Add a face to a ${name}`,
+    listListFaces: `List the faces of a ${name}`,
+    getListFace: `Get a face of a ${name}`,
+    updateListFace: `Update a face's userData (${name})`,
+    deleteListFace: `Delete a face of a ${name}`,
     train: `Start training a ${name}`,
     trainingStatus: `Get the training status of a ${name}`,
   };
@@ -168,68 +180,116 @@ const summaries = {
   verify: 'Verify two faces, or a face against a person',
 };
 
-function collectionDocs(kind: CollectionKind): [Type, ControllerDocs][] {
+function docsOf(kind: CollectionKind) {
   const errors = collectionErrors(kind);
   const summary = collectionSummaries(kind);
-  const doc = (operation: keyof typeof errors, more: Omit<OperationDoc, 'summary' | 'errors'> = {}) => ({
+  return (operation: keyof typeof errors, more: Omit<OperationDoc, 'summary' | 'errors'> = {}): OperationDoc => ({
     summary: summary[operation],
     errors: errors[operation],
     ...more,
   });
-  const { envelope, azure } = collectionControllers[kind];
-  return [
-    described(envelope.groups, 'envelope', {
-      create: doc('createGroup', { reply: ref('Group') }),
-      list: doc('listGroups', { reply: listOf(ref('Group')) }),
-      get: doc('getGroup', { reply: ref('Group') }),
-      update: doc('updateGroup', { reply: ref('Group') }),
-      delete: doc('deleteGroup', { reply: ref('Deleted') }),
-      train: doc('train', { reply: ref('TrainingStatus'), headers: operationLocation }),
-      trainingStatus: doc('trainingStatus', { reply: ref('TrainingStatus') }),
-    }),
-    described(envelope.persons, 'envelope', {
-      create: doc('createPerson', { reply: ref('Person') }),
-      list: doc('listPersons', { reply: listOf(ref('Person')) }),
-      get: doc('getPerson', { reply: ref('Person') }),
-      update: doc('updatePerson', { reply: ref('Person') }),
-      delete: doc('deletePerson', { reply: ref('Deleted') }),
-    }),
-    described(envelope.faces, 'envelope', {
-      add: doc('addFace', { reply: ref('AddedFace'), image: true }),
-      get: doc('getFace', { reply: ref('Face') }),
-      update: doc('updateFace', { reply: ref('Face') }),
-      delete: doc('deleteFace', { reply: ref('Deleted') }),
-    }),
-    described(azure.groups, 'azure', {
-      create: doc('createGroup'),
-      list: doc('listGroups', { reply: listOf(ref(azureGroupSchema[kind])) }),
-      get: doc('getGroup', { reply: ref(azureGroupSchema[kind]) }),
-      update: doc('updateGroup'),
-      delete: doc('deleteGroup'),
-      train: doc('train', { headers: operationLocation }),
-      trainingStatus: doc('trainingStatus', { reply: ref('AzureTrainingStatus') }),
-    }),
-    described(azure.persons, 'azure', {
-      create: doc('createPerson', { reply: ref('AzureCreatedPerson') }),
-      list: doc('listPersons', { reply: listOf(ref('AzurePerson')) }),
-      get: doc('getPerson', { reply: ref('AzurePerson') }),
-      update: doc('updatePerson'),
-      delete: doc('deletePerson'),
-    }),
-    described(azure.faces, 'azure', {
-      add: doc('addFace', { reply: ref('AzureAddedFace'), image: true }),
-      get: doc('getFace', { reply: ref('AzureFace') }),
-      update: doc('updateFace'),
-      delete: doc('deleteFace'),
-    }),
-  ];
 }
 
-/** Azure names the id field after the kind (largePersonGroupId, personGroupId). */
-const azureGroupSchema: Record<CollectionKind, 'AzureGroup' | 'AzurePersonGroup'> = {
+/** Azure names the id field after the kind (largePersonGroupId, faceListId, ...). */
+const azureGroupSchema = {
   largePersonGroup: 'AzureGroup',
   personGroup: 'AzurePersonGroup',
-};
+  largeFaceList: 'AzureLargeFaceList',
+  faceList: 'AzureFaceList',
+} as const satisfies Record<CollectionKind, string>;
+
+const { groups, training, persons, personFaces, listFaces } = collectionControllers;
+
+const collectionDocs: [Type, ControllerDocs][] = [
+  ...groups.flatMap(({ kind, envelope, azure }) => {
+    const doc = docsOf(kind);
+    const envelopeGroup = ref(kind === 'faceList' ? 'FaceList' : 'Group');
+    return [
+      described(envelope, 'envelope', {
+        create: doc('createGroup', { reply: ref('Group') }),
+        list: doc('listGroups', { reply: listOf(ref('Group')) }),
+        get: doc('getGroup', { reply: envelopeGroup }),
+        update: doc('updateGroup', { reply: ref('Group') }),
+        delete: doc('deleteGroup', { reply: ref('Deleted') }),
+      }),
+      described(azure, 'azure', {
+        create: doc('createGroup'),
+        list: doc('listGroups', { reply: listOf(ref(azureGroupSchema[kind])) }),
+        get: doc('getGroup', { reply: ref(azureGroupSchema[kind]) }),
+        update: doc('updateGroup'),
+        delete: doc('deleteGroup'),
+      }),
+    ];
+  }),
+  ...training.flatMap(({ kind, envelope, azure }) => {
+    const doc = docsOf(kind);
+    return [
+      described(envelope, 'envelope', {
+        train: doc('train', { reply: ref('TrainingStatus'), headers: operationLocation }),
+        trainingStatus: doc('trainingStatus', { reply: ref('TrainingStatus') }),
+      }),
+      described(azure, 'azure', {
+        train: doc('train', { headers: operationLocation }),
+        trainingStatus: doc('trainingStatus', { reply: ref('AzureTrainingStatus') }),
+      }),
+    ];
+  }),
+  ...persons.flatMap(({ kind, envelope, azure }) => {
+    const doc = docsOf(kind);
+    return [
+      described(envelope, 'envelope', {
+        create: doc('createPerson', { reply: ref('Person') }),
+        list: doc('listPersons', { reply: listOf(ref('Person')) }),
+        get: doc('getPerson', { reply: ref('Person') }),
+        update: doc('updatePerson', { reply: ref('Person') }),
+        delete: doc('deletePerson', { reply: ref('Deleted') }),
+      }),
+      described(azure, 'azure', {
+        create: doc('createPerson', { reply: ref('AzureCreatedPerson') }),
+        list: doc('listPersons', { reply: listOf(ref('AzurePerson')) }),
+        get: doc('getPerson', { reply: ref('AzurePerson') }),
+        update: doc('updatePerson'),
+        delete: doc('deletePerson'),
+      }),
+    ];
+  }),
+  ...personFaces.flatMap(({ kind, envelope, azure }) => {
+    const doc = docsOf(kind);
+    return [
+      described(envelope, 'envelope', {
+        add: doc('addFace', { reply: ref('AddedFace'), image: true }),
+        get: doc('getFace', { reply: ref('Face') }),
+        update: doc('updateFace', { reply: ref('Face') }),
+        delete: doc('deleteFace', { reply: ref('Deleted') }),
+      }),
+      described(azure, 'azure', {
+        add: doc('addFace', { reply: ref('AzureAddedFace'), image: true }),
+        get: doc('getFace', { reply: ref('AzureFace') }),
+        update: doc('updateFace'),
+        delete: doc('deleteFace'),
+      }),
+    ];
+  }),
+  ...listFaces.flatMap(({ kind, envelope, azure }) => {
+    const doc = docsOf(kind);
+    return [
+      described(envelope, 'envelope', {
+        add: doc('addListFace', { reply: ref('AddedFace'), image: true }),
+        list: doc('listListFaces', { reply: listOf(ref('ListFace')) }),
+        get: doc('getListFace', { reply: ref('ListFace') }),
+        update: doc('updateListFace', { reply: ref('ListFace') }),
+        delete: doc('deleteListFace', { reply: ref('Deleted') }),
+      }),
+      described(azure, 'azure', {
+        add: doc('addListFace', { reply: ref('AzureAddedFace'), image: true }),
+        list: doc('listListFaces', { reply: listOf(ref('AzureFace')) }),
+        get: doc('getListFace', { reply: ref('AzureFace') }),
+        update: doc('updateListFace'),
+        delete: doc('deleteListFace'),
+      }),
+    ];
+  }),
+];
 
 export const operationDocs = new Map<Type, ControllerDocs>([
   described(HealthController, 'health', {
@@ -241,7 +301,7 @@ export const operationDocs = new Map<Type, ControllerDocs>([
       alsoAnswers: { '503': 'not ready' },
     },
   }),
-  ...CollectionKinds.flatMap(collectionDocs),
+  ...collectionDocs,
   described(EnvelopeRecognitionController, 'envelope', {
     detect: { summary: summaries.detect, errors: errorsOf.detect, reply: listOf(ref('DetectedFace')), image: true },
     identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('IdentifyResult')) },

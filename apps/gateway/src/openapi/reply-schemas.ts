@@ -37,15 +37,33 @@ const azureDetectedFace = {
 };
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+const group = {
+  id: string,
+  name: string,
+  user_data: nullableString,
+  recognition_model: recognitionModel,
+  created_at: dateTime,
+  updated_at: dateTime,
+};
+const listFace = {
+  id: uuid,
+  user_data: nullableString,
+  face_rectangle: faceRectangle,
+  detection_model: detectionModel,
+  recognition_model: recognitionModel,
+  created_at: dateTime,
+};
+const azureFace = object({ persistedFaceId: uuid, userData: string }, ['userData']);
+const azureCollection = (idField: string, more: Record<string, Schema> = {}) =>
+  object({ [idField]: string, name: string, userData: string, recognitionModel, ...more }, [
+    'userData',
+    'recognitionModel',
+    ...Object.keys(more),
+  ]);
+
 export const replySchemas = {
-  Group: object({
-    id: string,
-    name: string,
-    user_data: nullableString,
-    recognition_model: recognitionModel,
-    created_at: dateTime,
-    updated_at: dateTime,
-  }),
+  Group: object(group),
+  FaceList: object({ ...group, persisted_faces: listOf(object(listFace)) }),
   Person: object({
     id: uuid,
     name: string,
@@ -61,15 +79,8 @@ export const replySchemas = {
     detection_model: detectionModel,
     recognition_model: recognitionModel,
   }),
-  Face: object({
-    id: uuid,
-    person_id: uuid,
-    user_data: nullableString,
-    face_rectangle: faceRectangle,
-    detection_model: detectionModel,
-    recognition_model: recognitionModel,
-    created_at: dateTime,
-  }),
+  Face: object({ ...listFace, person_id: uuid }),
+  ListFace: object(listFace),
   Deleted: object({ id: string, deleted: { type: 'boolean', const: true } }),
   TrainingStatus: object({
     status: trainingState,
@@ -93,18 +104,15 @@ export const replySchemas = {
     candidates: listOf(object({ person_id: uuid, confidence })),
   }),
   VerifyResult: object({ is_identical: { type: 'boolean' }, confidence }),
-  AzureGroup: object({ largePersonGroupId: string, name: string, userData: string, recognitionModel }, [
-    'userData',
-    'recognitionModel',
-  ]),
-  AzurePersonGroup: object({ personGroupId: string, name: string, userData: string, recognitionModel }, [
-    'userData',
-    'recognitionModel',
-  ]),
+  AzureGroup: azureCollection('largePersonGroupId'),
+  AzurePersonGroup: azureCollection('personGroupId'),
+  AzureLargeFaceList: azureCollection('largeFaceListId'),
+  // Its faces come with it when one face list is asked for, not in the list of face lists.
+  AzureFaceList: azureCollection('faceListId', { persistedFaces: listOf(azureFace) }),
   AzureCreatedPerson: object({ personId: uuid }),
   AzurePerson: object({ personId: uuid, name: string, userData: string, persistedFaceIds: listOf(uuid) }, ['userData']),
   AzureAddedFace: object({ persistedFaceId: uuid }),
-  AzureFace: object({ persistedFaceId: uuid, userData: string }, ['userData']),
+  AzureFace: azureFace,
   AzureTrainingStatus: object({
     status: trainingState,
     createdDateTime: dateTime,

@@ -2,7 +2,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { CollectionKind, FaceRectangle } from '#contracts';
 
-/** A large person group or person group (its `kind`); ids are unique within a tenant and kind. */
+/** A person group or face list of any kind (its `kind`); ids are unique within a tenant and kind. */
 @Entity('collection')
 export class CollectionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' })
@@ -22,6 +22,10 @@ export class CollectionEntity {
 
   @Column({ name: 'recognition_model', type: 'text' })
   recognitionModel!: string;
+
+  /** Faces of a face list; persons count their own. */
+  @Column({ name: 'face_count', type: 'int', default: 0 })
+  faceCount!: number;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
@@ -75,8 +79,9 @@ export class PersistedFaceEntity {
   @PrimaryColumn({ name: 'persisted_face_id', type: 'uuid' })
   persistedFaceId!: string;
 
-  @Column({ name: 'person_id', type: 'uuid' })
-  personId!: string;
+  /** Null for the faces of a face list. */
+  @Column({ name: 'person_id', type: 'uuid', nullable: true })
+  personId!: string | null;
 
   @ManyToOne(() => PersonEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'person_id' })

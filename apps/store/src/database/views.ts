@@ -1,5 +1,12 @@
 /** Row → contract view, in one place. */
-import type { DetectionModel, GroupView, PersistedFaceView, PersonView, RecognitionModel } from '#contracts';
+import type {
+  DetectionModel,
+  GroupView,
+  ListFaceView,
+  PersistedFaceView,
+  PersonView,
+  RecognitionModel,
+} from '#contracts';
 import type { CollectionEntity, PersistedFaceEntity, PersonEntity } from './entities';
 
 export function groupView(row: CollectionEntity): GroupView {
@@ -24,10 +31,14 @@ export function personView(row: PersonEntity, persistedFaceIds: string[]): Perso
   };
 }
 
+/** A person's face: its row has a person. */
 export function persistedFaceView(row: PersistedFaceEntity): PersistedFaceView {
+  return { ...listFaceView(row), personId: row.personId! };
+}
+
+export function listFaceView(row: PersistedFaceEntity): ListFaceView {
   return {
     persistedFaceId: row.persistedFaceId,
-    personId: row.personId,
     userData: row.userData,
     detectionModel: row.detectionModel as DetectionModel,
     recognitionModel: row.recognitionModel as RecognitionModel,

@@ -34,6 +34,7 @@ export class GroupsService {
         name: request.name,
         userData: request.userData ?? null,
         recognitionModel: request.recognitionModel,
+        faceCount: 0,
         createdAt: now,
         updatedAt: now,
       };

@@ -5,6 +5,7 @@ import { DetectedFaceTally1764637200000 } from './1764637200000-detected-face-ta
 import { ForgottenRequestIds1764640800000 } from './1764640800000-forgotten-request-ids';
 import { SnapshotIdentity1764720000000 } from './1764720000000-snapshot-identity';
 import { CollectionKinds1764806400000 } from './1764806400000-collection-kinds';
+import { FaceLists1764810000000 } from './1764810000000-face-lists';
 
 /** In order of application. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   ForgottenRequestIds1764640800000,
   SnapshotIdentity1764720000000,
   CollectionKinds1764806400000,
+  FaceLists1764810000000,
 ];

@@ -130,9 +130,9 @@ export class PersonsService {
       order: { createdAt: 'ASC', persistedFaceId: 'ASC' },
     });
     for (const face of faces) {
-      const list = byPerson.get(face.personId) ?? [];
+      const list = byPerson.get(face.personId!) ?? [];
       list.push(face.persistedFaceId);
-      byPerson.set(face.personId, list);
+      byPerson.set(face.personId!, list);
     }
     return byPerson;
   }

@@ -1,10 +1,10 @@
 /** Identify (1:N against a group's last successful training) and verify (1:1), on faceIds from Detect. */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  Collections,
   confidenceOf,
   identifyConfidenceThresholds,
   similarityFor,
+  trainingErrorsOf,
   verifyConfidenceThreshold,
   VisageError,
   type IdentifyRequest,
@@ -45,8 +45,8 @@ export class RecognitionService {
       where: { tenantId: request.tenantId, kind: request.kind, groupId: request.groupId },
     });
     if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
-      const { errors } = Collections[request.kind];
-      throw new VisageError(training?.status === 'running' ? errors.trainingInProgress : errors.notTrained);
+      const errors = trainingErrorsOf(request.kind);
+      throw new VisageError(training?.status === 'running' ? errors.inProgress : errors.notTrained);
     }
     const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
     requireModel(faces, group.recognitionModel as RecognitionModel, 'the group');

@@ -6,7 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Collections, VisageError, type GroupRef, type IdempotentWrite, type TrainingStatusView } from '#contracts';
+import {
+  Collections,
+  trainingErrorsOf,
+  VisageError,
+  type GroupRef,
+  type IdempotentWrite,
+  type TrainingStatusView,
+} from '#contracts';
 import { littleEndianToFloat32 } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
@@ -50,7 +57,7 @@ export class TrainingService {
     const view = await applyOnce(this.dataSource, ref, async (manager) => {
       const group = await this.groups.require(manager, ref, 'update');
       const prior = await manager.findOne(TrainingEntity, { where: trainingOf(ref) });
-      if (prior?.status === 'running') throw new VisageError(Collections[ref.kind].errors.trainingInProgress);
+      if (prior?.status === 'running') throw new VisageError(trainingErrorsOf(ref.kind).inProgress);
       const now = new Date();
       const training: TrainingEntity = {
         tenantId: ref.tenantId,
@@ -78,7 +85,7 @@ export class TrainingService {
   async status(ref: GroupRef): Promise<TrainingStatusView> {
     const group = await this.groups.require(this.dataSource.manager, ref);
     const training = await this.dataSource.getRepository(TrainingEntity).findOne({ where: trainingOf(ref) });
-    if (!training) throw new VisageError(Collections[ref.kind].errors.trainingNotFound);
+    if (!training) throw new VisageError(trainingErrorsOf(ref.kind).neverTrained);
     return statusView(group, training);
   }
 
@@ -134,7 +141,8 @@ export class TrainingService {
         [tenantId, kind, groupId, version],
       );
       // One cursor over the group's faces, a single consistent read fetched in chunks; by person, because the
-      // encoded snapshot keeps each person's faces together.
+      // encoded snapshot keeps each person's faces together. A face list's faces stand for themselves: each is
+      // an entry of its own, as a person with one face.
       const reader = this.dataSource.createQueryRunner();
       let encoder: SnapshotEncoder | undefined;
       let chunk = 0;
@@ -148,19 +156,19 @@ export class TrainingService {
         await reader.startTransaction();
         await reader.query(
           `DECLARE group_faces NO SCROLL CURSOR FOR
-           SELECT person_id, embedding FROM persisted_face WHERE tenant_id = $1 AND kind = $2 AND group_id = $3
-           ORDER BY person_id`,
+           SELECT coalesce(person_id, persisted_face_id) AS entry_id, embedding FROM persisted_face
+           WHERE tenant_id = $1 AND kind = $2 AND group_id = $3 ORDER BY entry_id`,
           [tenantId, kind, groupId],
         );
         for (;;) {
-          const faces: { person_id: string; embedding: Buffer }[] = await reader.query(
+          const faces: { entry_id: string; embedding: Buffer }[] = await reader.query(
             `FETCH ${snapshotPartRows} FROM group_faces`,
           );
           if (faces.length === 0) break;
           for (const face of faces) {
             const vector = littleEndianToFloat32(face.embedding);
             encoder ??= new SnapshotEncoder(vector.length, snapshotPartRows);
-            await save(encoder.add(face.person_id, vector));
+            await save(encoder.add(face.entry_id, vector));
           }
           rows += faces.length;
         }
