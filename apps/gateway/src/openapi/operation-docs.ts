@@ -103,7 +103,14 @@ const errorsOf = {
   deleteFace: [...anyCall, ...write, ...ofFace],
   train: [...anyCall, ...write, ...inGroup, 'TRAINING_IN_PROGRESS'],
   trainingStatus: [...anyCall, ...inGroup, 'TRAINING_NOT_FOUND'],
-  detect: [...anyCall, ...image, 'FACE_ID_QUOTA_REACHED'],
+  detect: [
+    ...anyCall,
+    ...image,
+    'FACE_ID_QUOTA_REACHED',
+    'INVALID_FACE_ATTRIBUTE',
+    'FACE_ATTRIBUTE_NOT_AVAILABLE',
+    'FACE_ATTRIBUTE_NOT_SUPPORTED_BY_MODEL',
+  ],
   identify: [
     ...anyCall,
     ...jsonBody,
