@@ -86,10 +86,8 @@ export function headPoseOf(landmarks: readonly Point[]): HeadPose {
 // ---- blur ----
 
 /**
- * Sharpness (face-sharpness.ts) at which blur is 0.5, and how steeply blur rises as sharpness falls. Chosen so
- * that Azure's level boundaries fall where recognition suffers: the development photos (median sharpness 0.33,
- * 95 % above 0.16) are low (below 0.25), a gaussian blur of sigma 2 (sharpness about 0.10) is medium and of
- * sigma 3.5 (about 0.054, verification 93 % instead of 97.6 %) high (above 0.75).
+ * Sharpness (face-sharpness.ts) at which blur is 0.5, and how steeply blur rises as sharpness falls: chosen so
+ * that Azure's level boundaries fall where recognition starts to suffer (docs/models.md, "Face attributes").
  */
 const halfBlurSharpness = 0.102;
 const blurSteepness = 2.44;
