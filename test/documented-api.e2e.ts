@@ -390,6 +390,15 @@ test('every error code of docs/api.md is answered with the status and code it do
       'TARGET_FACE_OUT_OF_RANGE',
       () => api.addFace('errors', personId, edge('single_face.jpg'), '?targetFace=0,0,99999,99999'),
     ],
+    ['INVALID_FACE_ATTRIBUTE', () => api.call('POST', '/detect?returnFaceAttributes=emotion', edge('single_face.jpg'))],
+    [
+      'FACE_ATTRIBUTE_NOT_AVAILABLE',
+      () => api.call('POST', '/detect?returnFaceAttributes=glasses', edge('single_face.jpg')),
+    ],
+    [
+      'FACE_ATTRIBUTE_NOT_SUPPORTED_BY_MODEL',
+      () => api.call('POST', '/detect?detectionModel=detection_03&returnFaceAttributes=noise', edge('single_face.jpg')),
+    ],
     ['GROUP_NOT_FOUND', () => api.call('GET', '/largepersongroups/no-such-group')],
     ['GROUP_EXISTS', () => api.createGroup('errors')],
     ['PERSON_NOT_FOUND', () => api.call('GET', `${group}/persons/${unknownId}`)],

@@ -52,6 +52,24 @@ export const ErrorCatalogue = {
     400,
     "The face's quality for recognition is below the enrolment minimum.",
   ),
+  INVALID_FACE_ATTRIBUTE: entry(
+    'INVALID_FACE_ATTRIBUTE',
+    'BadArgument',
+    400,
+    'Invalid argument returnFaceAttributes: not a face attribute name.',
+  ),
+  FACE_ATTRIBUTE_NOT_AVAILABLE: entry(
+    'FACE_ATTRIBUTE_NOT_AVAILABLE',
+    'UnsupportedFeature',
+    403,
+    'Feature is not supported: the face attribute needs a model this service does not have.',
+  ),
+  FACE_ATTRIBUTE_NOT_SUPPORTED_BY_MODEL: entry(
+    'FACE_ATTRIBUTE_NOT_SUPPORTED_BY_MODEL',
+    'BadArgument',
+    400,
+    'The face attribute is not supported by this detection model.',
+  ),
   TARGET_FACE_NO_FACE: entry('TARGET_FACE_NO_FACE', 'InvalidImage', 400, 'No face detected in the targetFace.'),
   TARGET_FACE_MULTIPLE_FACES: entry(
     'TARGET_FACE_MULTIPLE_FACES',

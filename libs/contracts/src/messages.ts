@@ -35,6 +35,30 @@ export interface ExtractRequest {
   targetFace?: FaceRectangle;
   returnLandmarks?: boolean;
   maxFaces?: number;
+  /** Attributes to measure on each face; each costs time, so only those the caller asked for. */
+  attributes?: MeasuredAttributeName[];
+}
+
+/** Face attributes the detector measures from the face's landmarks and pixels. */
+export const MeasuredAttributeNames = ['headPose', 'blur', 'exposure', 'noise'] as const;
+export type MeasuredAttributeName = (typeof MeasuredAttributeNames)[number];
+
+/** Degrees. roll: clockwise in the picture; yaw: the face turned towards the picture's right; pitch: looking up. */
+export interface HeadPose {
+  pitch: number;
+  roll: number;
+  yaw: number;
+}
+
+/** Each in [0, 1] except headPose; present only when asked for. */
+export interface MeasuredAttributes {
+  headPose?: HeadPose;
+  /** The larger, the blurrier. */
+  blur?: number;
+  /** 0 black, 1 white; a well-lit face is near the middle. */
+  exposure?: number;
+  /** The larger, the noisier. */
+  noise?: number;
 }
 
 export interface ExtractedFace {
@@ -45,6 +69,8 @@ export interface ExtractedFace {
   sharpness: number;
   /** 68-point landmarks in image pixels, when asked for and the model provides them. */
   landmarks?: Point[];
+  /** The attributes the request asked for. */
+  attributes?: MeasuredAttributes;
   /** L2-normalised feature vector of the recognition model. */
   embedding: Float32Array;
 }

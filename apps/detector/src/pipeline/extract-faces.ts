@@ -12,6 +12,7 @@ import {
 } from '#contracts';
 import { DetectionModelSpecs, RecognitionModelSpecs } from '../models/model-registry';
 import { decodeImage, type DecodedImage } from './decode-image';
+import { measureAttributes } from './face-attributes';
 import { describeFace } from './face-description';
 import { detectFaces, type FaceBox } from './face-detection';
 import { type CandidateFace, checkTargetFace, oneFaceToEnrol, selectFaces } from './face-selection';
@@ -47,13 +48,29 @@ export async function extractFaces(request: ExtractRequest, limits: ExtractionLi
     }));
     const faces: ExtractedFace[] = [];
     for (const face of selectFaces(candidates, image, request)) {
-      const { landmarks, embedding, sharpness } = await describeFace(picture, tensor, face.box, detection, recognition);
+      const { landmarks, embedding, sharpness, chip } = await describeFace(
+        picture,
+        tensor,
+        face.box,
+        detection,
+        recognition,
+      );
       const withLandmarks = request.returnLandmarks && detection.returnsLandmarks;
+      const attributes = request.attributes?.length
+        ? measureAttributes(request.attributes, picture, {
+            landmarks,
+            chip,
+            chipSize: recognition.inputSize,
+            sharpness,
+            region: face.box.region,
+          })
+        : undefined;
       faces.push({
         rectangle: face.rectangle,
         score: face.score,
         sharpness,
         ...(withLandmarks ? { landmarks: landmarks.map((point) => toUploadPoint(point, image)) } : {}),
+        ...(attributes ? { attributes } : {}),
         embedding,
       });
     }

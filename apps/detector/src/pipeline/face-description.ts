@@ -26,6 +26,8 @@ export interface FaceDescription {
   embedding: Float32Array;
   /** Fine detail of the face (face-sharpness.ts). */
   sharpness: number;
+  /** The chip the sharpness is measured on (float RGB, the recognition net's input size). */
+  chip: Float32Array;
 }
 
 export async function describeFace(
@@ -63,11 +65,8 @@ export async function describeFace(
       mirror?.dispose();
     }
   }
-  return {
-    landmarks,
-    embedding: l2Normalised(sum),
-    sharpness: sharpnessOf(chipAt(sharpnessChipPadding), size),
-  };
+  const chip = chipAt(sharpnessChipPadding);
+  return { landmarks, embedding: l2Normalised(sum), sharpness: sharpnessOf(chip, size), chip };
 }
 
 function addNormalised(sum: Float32Array, vector: Float32Array): void {

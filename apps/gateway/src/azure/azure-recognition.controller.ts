@@ -27,7 +27,7 @@ export class AzureRecognitionController {
   async detect(@CurrentCaller() caller: Caller, @Query() query: DetectQuery, @Req() request: RequestWithBody) {
     const options = this.detector.options(query);
     const faces = await this.detector.detect(caller, imageInputOf(request), options);
-    return faces.map((face) => azureDetectedFace(face, options.attributes));
+    return faces.map(azureDetectedFace);
   }
 
   @Post('identify')

@@ -63,8 +63,7 @@ export function azureTrainingStatus(view: TrainingStatusView) {
   };
 }
 
-/** Attributes appear only when asked for, under faceAttributes, as in Azure. */
-export function azureDetectedFace(face: DetectedFaceView, attributes: string[]) {
-  const { qualityForRecognition, ...rest } = face;
-  return attributes.includes('qualityForRecognition') ? { ...rest, faceAttributes: { qualityForRecognition } } : rest;
+/** The view is Azure's shape already: attributes only when asked for, under faceAttributes. */
+export function azureDetectedFace(face: DetectedFaceView) {
+  return face;
 }

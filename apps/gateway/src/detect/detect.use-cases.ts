@@ -14,10 +14,14 @@ import { ExtractionScheduler } from '../extraction/extraction-scheduler';
 import { ImageFetcher } from '../images/image-fetcher';
 import type { DetectQuery } from './detect.dto';
 import { azureLandmarks, type AzureLandmarks } from './face-landmarks';
-import { qualityForRecognition, type QualityForRecognition } from './face-quality';
+import {
+  type ComputedAttribute,
+  faceAttributesOf,
+  type FaceAttributesView,
+  measuredAttributesOf,
+  parseFaceAttributes,
+} from './face-attributes';
 
-/** Attributes this service computes; Azure's others are refused rather than faked. */
-const supportedAttributes = ['qualityForRecognition'] as const;
 const maxFacesPerImage = 100;
 const defaultFaceIdTtlSeconds = 86_400;
 
@@ -26,13 +30,14 @@ export interface DetectedFaceView {
   recognitionModel?: RecognitionModel;
   faceRectangle: FaceRectangle;
   faceLandmarks?: AzureLandmarks;
-  qualityForRecognition: QualityForRecognition;
+  /** Only when attributes were asked for. */
+  faceAttributes?: FaceAttributesView;
 }
 
 export interface DetectOptions {
   returnFaceId: boolean;
   returnFaceLandmarks: boolean;
-  attributes: string[];
+  attributes: ComputedAttribute[];
   recognitionModel: RecognitionModel;
   returnRecognitionModel: boolean;
   detectionModel: DetectionModel;
@@ -48,21 +53,11 @@ export class DetectUseCases {
   ) {}
 
   options(query: DetectQuery): DetectOptions {
-    const attributes = (query.returnFaceAttributes ?? '')
-      .split(',')
-      .map((a) => a.trim())
-      .filter((a) => a.length > 0);
-    const unsupported = attributes.filter((a) => !(supportedAttributes as readonly string[]).includes(a));
-    if (unsupported.length > 0) {
-      throw new VisageError(
-        'VALIDATION_ERROR',
-        `returnFaceAttributes: ${unsupported.join(', ')} not supported; supported: ${supportedAttributes.join(', ')}.`,
-      );
-    }
     const detectionModel = query.detectionModel ?? defaultDetectionModel;
+    const attributes = parseFaceAttributes(query.returnFaceAttributes, detectionModel);
     const returnFaceLandmarks = query.returnFaceLandmarks ?? false;
-    if (detectionModel === 'detection_02' && (returnFaceLandmarks || attributes.length > 0)) {
-      throw new VisageError('VALIDATION_ERROR', 'detection_02 returns neither landmarks nor attributes.');
+    if (detectionModel === 'detection_02' && returnFaceLandmarks) {
+      throw new VisageError('VALIDATION_ERROR', "'returnLandmarks' is not supported by detection_02.");
     }
     return {
       returnFaceId: query.returnFaceId ?? true,
@@ -85,6 +80,7 @@ export class DetectUseCases {
       purpose: 'detect',
       returnLandmarks: options.returnFaceLandmarks,
       maxFaces: maxFacesPerImage,
+      attributes: measuredAttributesOf(options.attributes),
     });
     let faceIds: string[] = [];
     if (options.returnFaceId && extracted.faces.length > 0) {
@@ -104,7 +100,7 @@ export class DetectUseCases {
       ...(options.returnFaceId && options.returnRecognitionModel ? { recognitionModel: options.recognitionModel } : {}),
       faceRectangle: face.rectangle,
       ...(options.returnFaceLandmarks && face.landmarks ? { faceLandmarks: azureLandmarks(face.landmarks) } : {}),
-      qualityForRecognition: qualityForRecognition(face),
+      ...(options.attributes.length > 0 ? { faceAttributes: faceAttributesOf(face, options.attributes) } : {}),
     }));
   }
 }

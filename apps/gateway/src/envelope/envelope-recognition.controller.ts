@@ -25,7 +25,7 @@ export class EnvelopeRecognitionController {
   async detect(@CurrentCaller() caller: Caller, @Query() query: DetectQuery, @Req() request: RequestWithBody) {
     const options = this.detector.options(query);
     const faces = await this.detector.detect(caller, imageInputOf(request), options);
-    return ok(faces.map((face) => detectedFaceData(face, options.attributes)));
+    return ok(faces.map(detectedFaceData));
   }
 
   @Post('identify')

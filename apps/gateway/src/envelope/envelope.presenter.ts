@@ -14,6 +14,7 @@ import type {
   VisageError,
 } from '#contracts';
 import type { DetectedFaceView } from '../detect/detect.use-cases';
+import type { FaceAttributesView } from '../detect/face-attributes';
 
 export function ok<T>(data: T): { success: true; data: T } {
   return { success: true, data };
@@ -88,15 +89,24 @@ export function trainingData(view: TrainingStatusView) {
 }
 
 /** Attributes come only when asked for, as in the Azure dialect; landmark names follow the snake_case rule. */
-export function detectedFaceData(face: DetectedFaceView, attributes: string[]) {
+export function detectedFaceData(face: DetectedFaceView) {
   return {
     ...(face.faceId === undefined ? {} : { face_id: face.faceId }),
     ...(face.recognitionModel === undefined ? {} : { recognition_model: face.recognitionModel }),
     face_rectangle: face.faceRectangle,
     ...(face.faceLandmarks === undefined ? {} : { face_landmarks: snakeCaseKeys(face.faceLandmarks) }),
-    ...(attributes.includes('qualityForRecognition')
-      ? { face_attributes: { quality_for_recognition: face.qualityForRecognition } }
-      : {}),
+    ...(face.faceAttributes === undefined ? {} : { face_attributes: faceAttributesData(face.faceAttributes) }),
+  };
+}
+
+/** Only the attributes asked for; level names keep Azure's values (`goodExposure`), field names go snake_case. */
+function faceAttributesData({ headPose, blur, exposure, noise, qualityForRecognition }: FaceAttributesView) {
+  return {
+    ...(headPose === undefined ? {} : { head_pose: { pitch: headPose.pitch, roll: headPose.roll, yaw: headPose.yaw } }),
+    ...(blur === undefined ? {} : { blur: { blur_level: blur.blurLevel, value: blur.value } }),
+    ...(exposure === undefined ? {} : { exposure: { exposure_level: exposure.exposureLevel, value: exposure.value } }),
+    ...(noise === undefined ? {} : { noise: { noise_level: noise.noiseLevel, value: noise.value } }),
+    ...(qualityForRecognition === undefined ? {} : { quality_for_recognition: qualityForRecognition }),
   };
 }
 

@@ -120,7 +120,14 @@ const ofAnyKind = (pick: (rules: (typeof Collections)[CollectionKind]) => ErrorK
 const groupNaming: ErrorKey[] = ['GROUP_IDS_BOTH_GIVEN', 'GROUP_IDS_BOTH_MISSING'];
 
 const errorsOf = {
-  detect: [...anyCall, ...image, 'FACE_ID_QUOTA_REACHED'],
+  detect: [
+    ...anyCall,
+    ...image,
+    'FACE_ID_QUOTA_REACHED',
+    'INVALID_FACE_ATTRIBUTE',
+    'FACE_ATTRIBUTE_NOT_AVAILABLE',
+    'FACE_ATTRIBUTE_NOT_SUPPORTED_BY_MODEL',
+  ],
   identify: [
     ...anyCall,
     ...jsonBody,

@@ -8,6 +8,7 @@ import {
   azureFace,
   azureGroup,
   azurePerson,
+  azureDetectedFace,
   azureTrainingStatus,
 } from '../azure/azure.presenter';
 import {
@@ -74,8 +75,15 @@ const detected: DetectedFaceView = {
   recognitionModel: 'recognition_01',
   faceRectangle: rectangle,
   faceLandmarks: Object.fromEntries(AzureLandmarkNames.map((name) => [name, { x: 1, y: 2 }])) as AzureLandmarks,
-  qualityForRecognition: 'high',
+  faceAttributes: {
+    headPose: { pitch: -2.1, roll: 4.5, yaw: 12.3 },
+    blur: { blurLevel: 'low', value: 0.05 },
+    exposure: { exposureLevel: 'goodExposure', value: 0.55 },
+    noise: { noiseLevel: 'low', value: 0.1 },
+    qualityForRecognition: 'high',
+  },
 };
+const detectedWithoutAttributes: DetectedFaceView = { ...detected, faceAttributes: undefined };
 
 function propertiesOf(name: ReplySchemaName): string[] {
   return Object.keys((replySchemas[name] as { properties: object }).properties).sort();
@@ -91,7 +99,7 @@ test('every field a presenter writes is in its schema, and nothing else', () => 
     ['FaceList', groupData({ ...group, persistedFaces: [face] })],
     ['Deleted', deletedData('g')],
     ['TrainingStatus', trainingData(training)],
-    ['DetectedFace', detectedFaceData(detected, ['qualityForRecognition'])],
+    ['DetectedFace', detectedFaceData(detected)],
     ['IdentifyResult', identifyData({ faceId: 'f', candidates: [] })],
     ['VerifyResult', verifyData({ isIdentical: true, confidence: 0.9 })],
     ['AzureGroup', azureGroup(group, 'largePersonGroup', true)],
@@ -103,8 +111,21 @@ test('every field a presenter writes is in its schema, and nothing else', () => 
     ['AzureAddedFace', azureAddedFace(added)],
     ['AzureFace', azureFace(face)],
     ['AzureTrainingStatus', azureTrainingStatus(training)],
+    ['AzureDetectedFace', azureDetectedFace(detected)],
   ];
   for (const [name, shape] of cases) assert.deepEqual(Object.keys(shape).sort(), propertiesOf(name), name);
+  const attributesOf = (name: ReplySchemaName, field: string) =>
+    Object.keys(
+      (replySchemas[name] as { properties: Record<string, { properties: object }> }).properties[field]!.properties,
+    );
+  assert.deepEqual(
+    Object.keys(detectedFaceData(detected).face_attributes!),
+    attributesOf('DetectedFace', 'face_attributes'),
+  );
+  assert.deepEqual(
+    Object.keys(azureDetectedFace(detected).faceAttributes!),
+    attributesOf('AzureDetectedFace', 'faceAttributes'),
+  );
 });
 
 test('envelope answers name every field in snake_case, landmarks included', () => {
@@ -113,9 +134,14 @@ test('envelope answers name every field in snake_case, landmarks included', () =
   for (const name of [...envelope, 'DetectedFace', 'IdentifyResult', 'VerifyResult'] as ReplySchemaName[]) {
     for (const field of propertiesOf(name)) assert.match(field, snake, `${name}.${field}`);
   }
-  const face = detectedFaceData(detected, []);
+  const face = detectedFaceData(detectedWithoutAttributes);
   assert.ok(!('face_attributes' in face), 'attributes only when asked');
-  for (const landmark of Object.keys(detectedFaceData(detected, []).face_landmarks!)) assert.match(landmark, snake);
+  for (const landmark of Object.keys(face.face_landmarks!)) assert.match(landmark, snake);
+  const attributes = detectedFaceData(detected).face_attributes!;
+  assert.deepEqual(Object.keys(attributes), ['head_pose', 'blur', 'exposure', 'noise', 'quality_for_recognition']);
+  assert.deepEqual(attributes.blur, { blur_level: 'low', value: 0.05 });
+  assert.deepEqual(attributes.exposure, { exposure_level: 'goodExposure', value: 0.55 });
+  assert.deepEqual(attributes.noise, { noise_level: 'low', value: 0.1 });
   const candidate = identifyData({ faceId: 'f', candidates: [{ personId: 'p', confidence: 0.7 }] }).candidates[0]!;
   assert.deepEqual(Object.keys(candidate), ['person_id', 'confidence']);
 });

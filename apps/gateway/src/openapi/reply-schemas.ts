@@ -28,6 +28,35 @@ const quality: Schema = { type: 'string', enum: ['low', 'medium', 'high'] };
 const point = object({ x: { type: 'number' }, y: { type: 'number' } });
 const landmarks = object(Object.fromEntries(AzureLandmarkNames.map((name) => [name, point])));
 const faceRectangle = object({ left: integer, top: integer, width: integer, height: integer });
+const unitValue: Schema = { type: 'number', minimum: 0, maximum: 1 };
+const degrees: Schema = { type: 'number', minimum: -180, maximum: 180 };
+const headPose = object({ pitch: degrees, roll: degrees, yaw: degrees });
+const levels = {
+  blur: { type: 'string', enum: ['low', 'medium', 'high'] },
+  exposure: { type: 'string', enum: ['underExposure', 'goodExposure', 'overExposure'] },
+  noise: { type: 'string', enum: ['low', 'medium', 'high'] },
+} satisfies Record<string, Schema>;
+/** Each present only when asked for in returnFaceAttributes. */
+const azureFaceAttributes = object(
+  {
+    headPose,
+    blur: object({ blurLevel: levels.blur, value: unitValue }),
+    exposure: object({ exposureLevel: levels.exposure, value: unitValue }),
+    noise: object({ noiseLevel: levels.noise, value: unitValue }),
+    qualityForRecognition: quality,
+  },
+  ['headPose', 'blur', 'exposure', 'noise', 'qualityForRecognition'],
+);
+const faceAttributes = object(
+  {
+    head_pose: headPose,
+    blur: object({ blur_level: levels.blur, value: unitValue }),
+    exposure: object({ exposure_level: levels.exposure, value: unitValue }),
+    noise: object({ noise_level: levels.noise, value: unitValue }),
+    quality_for_recognition: quality,
+  },
+  ['head_pose', 'blur', 'exposure', 'noise', 'quality_for_recognition'],
+);
 
 const azureDetectedFace = {
   faceId: uuid,
@@ -95,7 +124,7 @@ export const replySchemas = {
       recognition_model: recognitionModel,
       face_rectangle: faceRectangle,
       face_landmarks: object(Object.fromEntries(AzureLandmarkNames.map((name) => [snakeCase(name), point]))),
-      face_attributes: object({ quality_for_recognition: quality }),
+      face_attributes: faceAttributes,
     },
     ['face_id', 'recognition_model', 'face_landmarks', 'face_attributes'],
   ),
@@ -125,7 +154,7 @@ export const replySchemas = {
     candidates: listOf(object({ personId: uuid, confidence })),
   }),
   AzureVerifyResult: object({ isIdentical: { type: 'boolean' }, confidence }),
-  AzureDetectedFace: object({ ...azureDetectedFace, faceAttributes: object({ qualityForRecognition: quality }) }, [
+  AzureDetectedFace: object({ ...azureDetectedFace, faceAttributes: azureFaceAttributes }, [
     'faceId',
     'recognitionModel',
     'faceLandmarks',
