@@ -49,3 +49,15 @@ export const identifyConfidenceThresholds: Readonly<Record<RecognitionModel, num
   recognition_03: 0.9,
   recognition_04: 0.87,
 };
+
+/**
+ * Group puts two clusters of faces together while the mean similarity of their pairs (average linkage) reaches
+ * this confidence. Chosen per model for the best pairwise F1 on the development set (`npm run bench:group`,
+ * docs/models.md).
+ */
+export const groupConfidenceThresholds: Readonly<Record<RecognitionModel, number>> = {
+  recognition_01: 0.5,
+  recognition_02: 0.5,
+  recognition_03: 0.5,
+  recognition_04: 0.5,
+};

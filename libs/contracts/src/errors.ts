@@ -67,6 +67,13 @@ export const ErrorCatalogue = {
   ),
   GROUP_NOT_FOUND: entry('GROUP_NOT_FOUND', 'LargePersonGroupNotFound', 404, 'Large person group is not found.'),
   GROUP_EXISTS: entry('GROUP_EXISTS', 'LargePersonGroupExists', 409, 'Large person group already exists.'),
+  FACE_LIST_NOT_FOUND: entry('FACE_LIST_NOT_FOUND', 'FaceListNotFound', 404, 'Face list is not found.'),
+  LARGE_FACE_LIST_NOT_FOUND: entry(
+    'LARGE_FACE_LIST_NOT_FOUND',
+    'LargeFaceListNotFound',
+    404,
+    'Large face list is not found.',
+  ),
   PERSON_NOT_FOUND: entry('PERSON_NOT_FOUND', 'PersonNotFound', 404, 'Person is not found.'),
   PERSISTED_FACE_NOT_FOUND: entry(
     'PERSISTED_FACE_NOT_FOUND',

@@ -209,6 +209,39 @@ export interface VerifyResult {
   confidence: number;
 }
 
+/**
+ * Where Find Similar looks: detected faces, or a face list or large face list (persistedFaceIds). One union, so a
+ * new kind of target is one more case here and in the store.
+ */
+export type SimilarFaceTarget =
+  | { kind: 'faceIds'; faceIds: string[] }
+  | { kind: 'faceList'; faceListId: string }
+  | { kind: 'largeFaceList'; largeFaceListId: string };
+
+/** `matchPerson`: only faces over the identify threshold (same person); `matchFace`: the most similar, whatever. */
+export type FindSimilarMode = 'matchPerson' | 'matchFace';
+
+export interface FindSimilarRequest extends TenantScoped {
+  faceId: string;
+  target: SimilarFaceTarget;
+  maxNumOfCandidatesReturned: number;
+  mode: FindSimilarMode;
+}
+
+/** `faceId` for a faceIds target, `persistedFaceId` for a list target. */
+export type SimilarFace = ({ faceId: string } | { persistedFaceId: string }) & { confidence: number };
+
+export interface GroupFacesRequest extends TenantScoped {
+  faceIds: string[];
+}
+
+export interface FaceGrouping {
+  /** Faces of one person as far as the clustering can tell, largest group first. */
+  groups: string[][];
+  /** Faces similar to none of the others. */
+  messyGroup: string[];
+}
+
 /** Typed map of every RPC. */
 export interface RpcContract {
   'detector.extract': { request: ExtractRequest; reply: ExtractReply };
@@ -233,6 +266,8 @@ export interface RpcContract {
   'training.status': { request: GroupRef; reply: TrainingStatusView };
   'faces.identify': { request: IdentifyRequest; reply: IdentifyResult[] };
   'faces.verify': { request: VerifyRequest; reply: VerifyResult };
+  'faces.findSimilar': { request: FindSimilarRequest; reply: SimilarFace[] };
+  'faces.group': { request: GroupFacesRequest; reply: FaceGrouping };
 
   'faces.add': { request: AddFaceRequest; reply: AddFaceReply };
   'faces.delete': { request: FaceRef & IdempotentWrite; reply: { deleted: true } };
@@ -267,6 +302,8 @@ export const PatternDestinations: Record<Pattern, Destination> = {
   'training.status': 'store',
   'faces.identify': 'store',
   'faces.verify': 'store',
+  'faces.findSimilar': 'store',
+  'faces.group': 'store',
   'faces.add': 'shard',
   'faces.delete': 'shard',
   'persons.delete': 'shard',

@@ -1,16 +1,24 @@
-/** Identify (1:N against a group's last successful training) and verify (1:1), on faceIds from Detect. */
+/**
+ * Identify (1:N against a group's last successful training), verify (1:1), find similar and group, on faceIds
+ * from Detect.
+ */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   confidenceOf,
+  groupConfidenceThresholds,
   identifyConfidenceThresholds,
   similarityFor,
   verifyConfidenceThreshold,
   VisageError,
+  type FaceGrouping,
+  type FindSimilarRequest,
+  type GroupFacesRequest,
   type IdentifyRequest,
   type GroupRef,
   type IdentifyCandidate,
   type IdentifyResult,
   type RecognitionModel,
+  type SimilarFace,
   type VerifyRequest,
   type VerifyResult,
 } from '#contracts';
@@ -23,6 +31,7 @@ import { GroupsService } from '../groups/groups.service';
 import { PersonsService } from '../persons/persons.service';
 import { loadSnapshotParts } from '../training/snapshot-storage';
 import { TrainingSnapshot, type Ranking } from '../training/training-snapshot';
+import { dot, groupFaces, rankSimilar } from './face-similarity';
 import { SnapshotCache } from './snapshot-cache';
 
 @Injectable()
@@ -159,6 +168,53 @@ export class RecognitionService {
     const best = Math.max(...enrolled.map((face) => dot(query, littleEndianToFloat32(face.embedding))));
     return verdict(best, faces[0]!.recognitionModel);
   }
+
+  /**
+   * The candidates most similar to the query face, best first. matchPerson keeps those at or above the model's
+   * identify threshold (open-set: most candidates are other people); matchFace keeps the most similar whatever
+   * their confidence. The query face is never its own candidate.
+   */
+  async findSimilar(request: FindSimilarRequest): Promise<SimilarFace[]> {
+    const [query] = await this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND');
+    const target = request.target;
+    switch (target.kind) {
+      case 'faceList':
+        throw new VisageError('FACE_LIST_NOT_FOUND', `Face list ${target.faceListId} is not found.`);
+      case 'largeFaceList':
+        throw new VisageError('LARGE_FACE_LIST_NOT_FOUND', `Large face list ${target.largeFaceListId} is not found.`);
+      case 'faceIds':
+        break;
+    }
+    const candidateIds = target.faceIds.filter((faceId) => faceId !== query!.faceId);
+    const candidates =
+      candidateIds.length === 0 ? [] : await this.detected.load(request.tenantId, candidateIds, 'FACE_ID_NOT_FOUND');
+    const model = query!.recognitionModel;
+    requireModel(candidates, model, 'the query faceId');
+    const minSimilarity =
+      request.mode === 'matchPerson' ? similarityFor(identifyConfidenceThresholds[model], model) : -Infinity;
+    return rankSimilar(
+      query!.embedding,
+      candidates.map((face) => face.embedding),
+      minSimilarity,
+      request.maxNumOfCandidatesReturned,
+    ).map(({ index, similarity }) => ({
+      faceId: candidates[index]!.faceId,
+      confidence: confidenceOf(similarity, model),
+    }));
+  }
+
+  /** The faces clustered by person (faceIds in the order given within each group), and the unmatched ones. */
+  async group(request: GroupFacesRequest): Promise<FaceGrouping> {
+    const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
+    const model = faces[0]!.recognitionModel;
+    requireModel(faces, model, 'the first faceId');
+    const { groups, messyGroup } = groupFaces(
+      faces.map((face) => face.embedding),
+      similarityFor(groupConfidenceThresholds[model], model),
+    );
+    const idOf = (index: number) => faces[index]!.faceId;
+    return { groups: groups.map((group) => group.map(idOf)), messyGroup: messyGroup.map(idOf) };
+  }
 }
 
 function personIdsOf(snapshot: TrainingSnapshot, ranking: Ranking): string[] {
@@ -166,7 +222,11 @@ function personIdsOf(snapshot: TrainingSnapshot, ranking: Ranking): string[] {
 }
 
 /** Names both models and the way out: the faceId's model is chosen at detect time. */
-function requireModel(faces: DetectedFace[], model: RecognitionModel, against: 'the group' | 'faceId1'): void {
+function requireModel(
+  faces: DetectedFace[],
+  model: RecognitionModel,
+  against: 'the group' | 'faceId1' | 'the query faceId' | 'the first faceId',
+): void {
   const other = faces.find((face) => face.recognitionModel !== model);
   if (!other) return;
   throw new VisageError(
@@ -179,10 +239,4 @@ function requireModel(faces: DetectedFace[], model: RecognitionModel, against: '
 function verdict(similarity: number, model: RecognitionModel): VerifyResult {
   const confidence = confidenceOf(similarity, model);
   return { isIdentical: confidence >= verifyConfidenceThreshold, confidence };
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }
