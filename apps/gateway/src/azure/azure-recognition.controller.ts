@@ -7,6 +7,10 @@ import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { GroupIdParam } from '../common/validation';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
+import { GroupFacesBody } from '../face-grouping/face-grouping.dto';
+import { FaceGroupingUseCases } from '../face-grouping/face-grouping.use-cases';
+import { FindSimilarBody } from '../find-similar/find-similar.dto';
+import { FindSimilarUseCases } from '../find-similar/find-similar.use-cases';
 import { IdentifyBody } from '../identify/identify.dto';
 import { IdentifyUseCases } from '../identify/identify.use-cases';
 import { TrainingUseCases } from '../training/training.use-cases';
@@ -17,7 +21,7 @@ import { azurePaths } from './azure.routes';
 import type { HeaderSink } from '../common/header-sink';
 import { TakesImage } from '../request-body/takes-image.decorator';
 
-/** Train, training status, detect, identify and verify in the Azure dialect (spec §3-§6). */
+/** Train, training status, detect, identify, verify, find similar and group in the Azure dialect (spec §3-§6). */
 @Controller(azurePaths(''))
 export class AzureRecognitionController {
   constructor(
@@ -25,6 +29,8 @@ export class AzureRecognitionController {
     private readonly detector: DetectUseCases,
     private readonly identifier: IdentifyUseCases,
     private readonly verifier: VerifyUseCases,
+    private readonly similar: FindSimilarUseCases,
+    private readonly grouping: FaceGroupingUseCases,
   ) {}
 
   /** 202 with an empty body and an absolute operation-Location, which the REST client's poller follows. */
@@ -65,5 +71,17 @@ export class AzureRecognitionController {
   @HttpCode(200)
   verify(@CurrentCaller() caller: Caller, @Body() body: VerifyBody) {
     return this.verifier.verify(caller, body);
+  }
+
+  @Post('findsimilars')
+  @HttpCode(200)
+  findSimilar(@CurrentCaller() caller: Caller, @Body() body: FindSimilarBody) {
+    return this.similar.findSimilar(caller, body);
+  }
+
+  @Post('group')
+  @HttpCode(200)
+  group(@CurrentCaller() caller: Caller, @Body() body: GroupFacesBody) {
+    return this.grouping.group(caller, body);
   }
 }

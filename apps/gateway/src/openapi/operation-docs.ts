@@ -122,6 +122,15 @@ const errorsOf = {
     // A person without faces has nothing to verify against.
     'PERSISTED_FACE_NOT_FOUND',
   ],
+  findSimilar: [
+    ...anyCall,
+    ...jsonBody,
+    ...faceIdChecks,
+    'FACE_ID_NOT_FOUND',
+    'FACE_LIST_NOT_FOUND',
+    'LARGE_FACE_LIST_NOT_FOUND',
+  ],
+  group: [...anyCall, ...jsonBody, ...faceIdChecks, 'FACE_ID_NOT_FOUND'],
 } satisfies Record<string, ErrorKey[]>;
 
 const operationLocation = { 'operation-Location': 'absolute URL of the training status' };
@@ -146,6 +155,8 @@ const summaries = {
   detect: 'Detect faces',
   identify: 'Identify faces against a trained group',
   verify: 'Verify two faces, or a face against a person',
+  findSimilar: 'Find the faces most similar to a face',
+  group: 'Divide faces into groups of one person each',
 };
 
 export const operationDocs = new Map<Type, ControllerDocs>([
@@ -193,6 +204,8 @@ export const operationDocs = new Map<Type, ControllerDocs>([
     detect: { summary: summaries.detect, errors: errorsOf.detect, reply: listOf(ref('DetectedFace')), image: true },
     identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('IdentifyResult')) },
     verify: { summary: summaries.verify, errors: errorsOf.verify, reply: ref('VerifyResult') },
+    findSimilar: { summary: summaries.findSimilar, errors: errorsOf.findSimilar, reply: listOf(ref('SimilarFace')) },
+    group: { summary: summaries.group, errors: errorsOf.group, reply: ref('FaceGrouping') },
   }),
   described(AzureGroupsController, 'azure', {
     create: { summary: summaries.createGroup, errors: errorsOf.createGroup },
@@ -229,5 +242,11 @@ export const operationDocs = new Map<Type, ControllerDocs>([
     },
     identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('AzureIdentifyResult')) },
     verify: { summary: summaries.verify, errors: errorsOf.verify, reply: ref('AzureVerifyResult') },
+    findSimilar: {
+      summary: summaries.findSimilar,
+      errors: errorsOf.findSimilar,
+      reply: listOf(ref('AzureSimilarFace')),
+    },
+    group: { summary: summaries.group, errors: errorsOf.group, reply: ref('AzureFaceGrouping') },
   }),
 ]);
