@@ -51,13 +51,13 @@ export const identifyConfidenceThresholds: Readonly<Record<RecognitionModel, num
 };
 
 /**
- * Group puts two clusters of faces together while the mean similarity of their pairs (average linkage) reaches
- * this confidence. Chosen per model for the best pairwise F1 on the development set (`npm run bench:group`,
- * docs/models.md).
+ * Group joins two clusters of faces while the mean similarity of their pairs (average linkage) reaches this
+ * confidence. Each is the strictest confidence measured (0.05 to 0.99) with the best pairwise F1 on the
+ * development set's Group protocol (`npm run bench:group`, docs/models.md).
  */
 export const groupConfidenceThresholds: Readonly<Record<RecognitionModel, number>> = {
-  recognition_01: 0.5,
-  recognition_02: 0.5,
-  recognition_03: 0.5,
-  recognition_04: 0.5,
+  recognition_01: 0.8,
+  recognition_02: 0.75,
+  recognition_03: 0.7,
+  recognition_04: 0.7,
 };
