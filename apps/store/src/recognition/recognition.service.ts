@@ -175,7 +175,7 @@ export class RecognitionService {
    * their confidence. The query face is never its own candidate.
    */
   async findSimilar(request: FindSimilarRequest): Promise<SimilarFace[]> {
-    const [query] = await this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND');
+    const query = (await this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND'))[0]!;
     const target = request.target;
     switch (target.kind) {
       case 'faceList':
@@ -185,15 +185,15 @@ export class RecognitionService {
       case 'faceIds':
         break;
     }
-    const candidateIds = target.faceIds.filter((faceId) => faceId !== query!.faceId);
+    const candidateIds = target.faceIds.filter((faceId) => faceId !== query.faceId);
     const candidates =
       candidateIds.length === 0 ? [] : await this.detected.load(request.tenantId, candidateIds, 'FACE_ID_NOT_FOUND');
-    const model = query!.recognitionModel;
+    const model = query.recognitionModel;
     requireModel(candidates, model, 'the query faceId');
     const minSimilarity =
       request.mode === 'matchPerson' ? similarityFor(identifyConfidenceThresholds[model], model) : -Infinity;
     return rankSimilar(
-      query!.embedding,
+      query.embedding,
       candidates.map((face) => face.embedding),
       minSimilarity,
       request.maxNumOfCandidatesReturned,
