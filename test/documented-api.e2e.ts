@@ -344,6 +344,9 @@ test('every error code of docs/api.md is answered with the status and code it do
   const keyedApi = new EnvelopeApi(keyed);
   const hurried = await spawnGateway({ DETECT_TIMEOUT_MS: '1000' });
   const pending: Promise<ApiResponse>[] = [];
+  // One detected face serves both face list triggers: the suite's faceId quota is small.
+  let similarQueryId: Promise<string> | undefined;
+  const similarQuery = () => (similarQueryId ??= detectOne());
   let faulty: AmqpTransport | undefined;
   const raw = (method: string, route: string, body: string, contentType: string) =>
     fetch(`${stack.baseUrl}${route}`, { method, headers: { 'content-type': contentType }, body }).then(async (r) => ({
@@ -403,6 +406,14 @@ test('every error code of docs/api.md is answered with the status and code it do
     ['GROUP_EXISTS', () => api.createGroup('errors')],
     ['PERSON_NOT_FOUND', () => api.call('GET', `${group}/persons/${unknownId}`)],
     ['PERSISTED_FACE_NOT_FOUND', () => api.call('GET', `${person}/persistedfaces/${unknownId}`)],
+    [
+      'FACE_LIST_NOT_FOUND',
+      async () => api.call('POST', '/findsimilars', { faceId: await similarQuery(), faceListId: 'no-such-list' }),
+    ],
+    [
+      'LARGE_FACE_LIST_NOT_FOUND',
+      async () => api.call('POST', '/findsimilars', { faceId: await similarQuery(), largeFaceListId: 'no-such-list' }),
+    ],
     [
       'FACE_LIMIT_REACHED',
       async () => {

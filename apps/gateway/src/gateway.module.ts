@@ -14,7 +14,9 @@ import { ServerTimingInterceptor } from './common/server-timing.interceptor';
 import { createValidationPipe } from './common/validation';
 import { DetectUseCases } from './detect/detect.use-cases';
 import { ExtractionScheduler } from './extraction/extraction-scheduler';
+import { FaceGroupingUseCases } from './face-grouping/face-grouping.use-cases';
 import { FacesUseCases } from './faces/faces.use-cases';
+import { FindSimilarUseCases } from './find-similar/find-similar.use-cases';
 import { IdentifyUseCases } from './identify/identify.use-cases';
 import { TrainingUseCases } from './training/training.use-cases';
 import { VerifyUseCases } from './verify/verify.use-cases';
@@ -59,6 +61,8 @@ export class GatewayModule implements NestModule {
         DetectUseCases,
         IdentifyUseCases,
         VerifyUseCases,
+        FindSimilarUseCases,
+        FaceGroupingUseCases,
         ExtractionScheduler,
         // Guards run in this order: the limits count per key, so they need the key found first. Bodies are read
         // after every guard (RequestBodyInterceptor), so a refused request is answered before its body is read.

@@ -49,3 +49,15 @@ export const identifyConfidenceThresholds: Readonly<Record<RecognitionModel, num
   recognition_03: 0.9,
   recognition_04: 0.87,
 };
+
+/**
+ * Group joins two clusters of faces while the mean similarity of their pairs (average linkage) reaches this
+ * confidence. Each is the strictest confidence measured (0.05 to 0.99) with the best pairwise F1 on the
+ * development set's Group protocol (`npm run bench:group`, docs/models.md).
+ */
+export const groupConfidenceThresholds: Readonly<Record<RecognitionModel, number>> = {
+  recognition_01: 0.8,
+  recognition_02: 0.75,
+  recognition_03: 0.7,
+  recognition_04: 0.7,
+};

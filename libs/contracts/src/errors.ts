@@ -119,6 +119,7 @@ export const ErrorCatalogue = {
     409,
     'Large face list already exists.',
   ),
+  FACE_LIST_EMPTY: entry('FACE_LIST_EMPTY', 'FaceListNotReady', 400, 'Face list is empty.'),
   LIST_FACE_LIMIT_REACHED: entry(
     'LIST_FACE_LIMIT_REACHED',
     'QuotaExceeded',

@@ -1,4 +1,4 @@
-import type { CollectionKind } from './collections';
+import type { CollectionKind, FaceListKind } from './collections';
 import type { DetectionModel, RecognitionModel } from './models';
 
 /** Every message between services: pattern → request → reply. The apps share nothing else. */
@@ -260,6 +260,36 @@ export interface VerifyResult {
   confidence: number;
 }
 
+/**
+ * Where Find Similar looks: detected faces, or a face list or large face list (persistedFaceIds). One union, so a
+ * new kind of target is one more case here and in the store.
+ */
+export type SimilarFaceTarget = { kind: 'faceIds'; faceIds: string[] } | { kind: FaceListKind; groupId: string };
+
+/** `matchPerson`: only faces over the identify threshold (same person); `matchFace`: the most similar, whatever. */
+export type FindSimilarMode = 'matchPerson' | 'matchFace';
+
+export interface FindSimilarRequest extends TenantScoped {
+  faceId: string;
+  target: SimilarFaceTarget;
+  maxNumOfCandidatesReturned: number;
+  mode: FindSimilarMode;
+}
+
+/** `faceId` for a faceIds target, `persistedFaceId` for a list target. */
+export type SimilarFace = ({ faceId: string } | { persistedFaceId: string }) & { confidence: number };
+
+export interface GroupFacesRequest extends TenantScoped {
+  faceIds: string[];
+}
+
+export interface FaceGrouping {
+  /** Faces of one person as far as the clustering can tell, largest group first. */
+  groups: string[][];
+  /** Faces similar to none of the others. */
+  messyGroup: string[];
+}
+
 /** Typed map of every RPC. */
 export interface RpcContract {
   'detector.extract': { request: ExtractRequest; reply: ExtractReply };
@@ -284,6 +314,8 @@ export interface RpcContract {
   'training.status': { request: GroupRef; reply: TrainingStatusView };
   'faces.identify': { request: IdentifyRequest; reply: IdentifyResult[] };
   'faces.verify': { request: VerifyRequest; reply: VerifyResult };
+  'faces.findSimilar': { request: FindSimilarRequest; reply: SimilarFace[] };
+  'faces.group': { request: GroupFacesRequest; reply: FaceGrouping };
 
   'lists.enrolmentTarget': { request: GroupRef; reply: EnrolmentTarget };
   'listFaces.get': { request: ListFaceRef; reply: ListFaceView };
@@ -329,6 +361,8 @@ export const PatternDestinations = {
   'listFaces.get': 'store',
   'listFaces.list': 'store',
   'listFaces.update': 'store',
+  'faces.findSimilar': 'store',
+  'faces.group': 'store',
   'faces.add': 'shard',
   'faces.delete': 'shard',
   'persons.delete': 'shard',

@@ -4,6 +4,10 @@ import { CurrentCaller } from '../common/caller.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
+import { GroupFacesBody } from '../face-grouping/face-grouping.dto';
+import { FaceGroupingUseCases } from '../face-grouping/face-grouping.use-cases';
+import { FindSimilarBody } from '../find-similar/find-similar.dto';
+import { FindSimilarUseCases } from '../find-similar/find-similar.use-cases';
 import { IdentifyBody } from '../identify/identify.dto';
 import { IdentifyUseCases } from '../identify/identify.use-cases';
 import { VerifyBody } from '../verify/verify.dto';
@@ -12,13 +16,15 @@ import { azureDetectedFace } from './azure.presenter';
 import { azurePaths } from './azure.routes';
 import { TakesImage } from '../request-body/takes-image.decorator';
 
-/** Detect, identify and verify in the Azure dialect (spec §4-§6). */
+/** Detect, identify, verify, find similar and group in the Azure dialect (spec §4-§6). */
 @Controller(azurePaths(''))
 export class AzureRecognitionController {
   constructor(
     private readonly detector: DetectUseCases,
     private readonly identifier: IdentifyUseCases,
     private readonly verifier: VerifyUseCases,
+    private readonly similar: FindSimilarUseCases,
+    private readonly grouping: FaceGroupingUseCases,
   ) {}
 
   @Post('detect')
@@ -40,5 +46,17 @@ export class AzureRecognitionController {
   @HttpCode(200)
   verify(@CurrentCaller() caller: Caller, @Body() body: VerifyBody) {
     return this.verifier.verify(caller, body);
+  }
+
+  @Post('findsimilars')
+  @HttpCode(200)
+  findSimilar(@CurrentCaller() caller: Caller, @Body() body: FindSimilarBody) {
+    return this.similar.findSimilar(caller, body);
+  }
+
+  @Post('group')
+  @HttpCode(200)
+  group(@CurrentCaller() caller: Caller, @Body() body: GroupFacesBody) {
+    return this.grouping.group(caller, body);
   }
 }

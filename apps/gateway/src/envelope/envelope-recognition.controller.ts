@@ -4,11 +4,22 @@ import { CurrentCaller } from '../common/caller.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
+import { GroupFacesBody } from '../face-grouping/face-grouping.dto';
+import { FaceGroupingUseCases } from '../face-grouping/face-grouping.use-cases';
+import { FindSimilarBody } from '../find-similar/find-similar.dto';
+import { FindSimilarUseCases } from '../find-similar/find-similar.use-cases';
 import { IdentifyBody } from '../identify/identify.dto';
 import { IdentifyUseCases } from '../identify/identify.use-cases';
 import { VerifyBody } from '../verify/verify.dto';
 import { VerifyUseCases } from '../verify/verify.use-cases';
-import { detectedFaceData, identifyData, ok, verifyData } from './envelope.presenter';
+import {
+  detectedFaceData,
+  faceGroupingData,
+  identifyData,
+  ok,
+  similarFaceData,
+  verifyData,
+} from './envelope.presenter';
 import { TakesImage } from '../request-body/takes-image.decorator';
 
 @Controller()
@@ -17,6 +28,8 @@ export class EnvelopeRecognitionController {
     private readonly detector: DetectUseCases,
     private readonly identifier: IdentifyUseCases,
     private readonly verifier: VerifyUseCases,
+    private readonly similar: FindSimilarUseCases,
+    private readonly grouping: FaceGroupingUseCases,
   ) {}
 
   @Post('detect')
@@ -38,5 +51,17 @@ export class EnvelopeRecognitionController {
   @HttpCode(200)
   async verify(@CurrentCaller() caller: Caller, @Body() body: VerifyBody) {
     return ok(verifyData(await this.verifier.verify(caller, body)));
+  }
+
+  @Post('findsimilars')
+  @HttpCode(200)
+  async findSimilar(@CurrentCaller() caller: Caller, @Body() body: FindSimilarBody) {
+    return ok((await this.similar.findSimilar(caller, body)).map(similarFaceData));
+  }
+
+  @Post('group')
+  @HttpCode(200)
+  async group(@CurrentCaller() caller: Caller, @Body() body: GroupFacesBody) {
+    return ok(faceGroupingData(await this.grouping.group(caller, body)));
   }
 }

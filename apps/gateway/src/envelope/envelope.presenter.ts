@@ -4,11 +4,13 @@
  */
 import type {
   AddFaceReply,
+  FaceGrouping,
   GroupView,
   IdentifyResult,
   ListFaceView,
   PersistedFaceView,
   PersonView,
+  SimilarFace,
   TrainingStatusView,
   VerifyResult,
   VisageError,
@@ -122,6 +124,16 @@ export function identifyData(result: IdentifyResult) {
 
 export function verifyData(result: VerifyResult) {
   return { is_identical: result.isIdentical, confidence: result.confidence };
+}
+
+export function similarFaceData(face: SimilarFace) {
+  return 'faceId' in face
+    ? { face_id: face.faceId, confidence: face.confidence }
+    : { persisted_face_id: face.persistedFaceId, confidence: face.confidence };
+}
+
+export function faceGroupingData(grouping: FaceGrouping) {
+  return { groups: grouping.groups, messy_group: grouping.messyGroup };
 }
 
 function snakeCaseKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -149,6 +149,18 @@ const errorsOf = {
     // A person without faces has nothing to verify against.
     'PERSISTED_FACE_NOT_FOUND',
   ],
+  findSimilar: [
+    ...anyCall,
+    ...jsonBody,
+    ...faceIdChecks,
+    'FACE_ID_NOT_FOUND',
+    'FACE_LIST_NOT_FOUND',
+    'FACE_LIST_EMPTY',
+    'LARGE_FACE_LIST_NOT_FOUND',
+    'LARGE_FACE_LIST_NOT_TRAINED',
+    'LARGE_FACE_LIST_TRAINING_IN_PROGRESS',
+  ],
+  group: [...anyCall, ...jsonBody, ...faceIdChecks, 'FACE_ID_NOT_FOUND'],
 } satisfies Record<string, ErrorKey[]>;
 
 const operationLocation = { 'operation-Location': 'absolute URL of the training status' };
@@ -185,6 +197,8 @@ const summaries = {
   detect: 'Detect faces',
   identify: 'Identify faces against a trained person group or large person group',
   verify: 'Verify two faces, or a face against a person',
+  findSimilar: 'Find the faces most similar to a face',
+  group: 'Divide faces into groups of one person each',
 };
 
 function docsOf(kind: CollectionKind) {
@@ -313,6 +327,8 @@ export const operationDocs = new Map<Type, ControllerDocs>([
     detect: { summary: summaries.detect, errors: errorsOf.detect, reply: listOf(ref('DetectedFace')), image: true },
     identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('IdentifyResult')) },
     verify: { summary: summaries.verify, errors: errorsOf.verify, reply: ref('VerifyResult') },
+    findSimilar: { summary: summaries.findSimilar, errors: errorsOf.findSimilar, reply: listOf(ref('SimilarFace')) },
+    group: { summary: summaries.group, errors: errorsOf.group, reply: ref('FaceGrouping') },
   }),
   described(AzureRecognitionController, 'azure', {
     detect: {
@@ -323,5 +339,11 @@ export const operationDocs = new Map<Type, ControllerDocs>([
     },
     identify: { summary: summaries.identify, errors: errorsOf.identify, reply: listOf(ref('AzureIdentifyResult')) },
     verify: { summary: summaries.verify, errors: errorsOf.verify, reply: ref('AzureVerifyResult') },
+    findSimilar: {
+      summary: summaries.findSimilar,
+      errors: errorsOf.findSimilar,
+      reply: listOf(ref('AzureSimilarFace')),
+    },
+    group: { summary: summaries.group, errors: errorsOf.group, reply: ref('AzureFaceGrouping') },
   }),
 ]);

@@ -133,6 +133,9 @@ export const replySchemas = {
     candidates: listOf(object({ person_id: uuid, confidence })),
   }),
   VerifyResult: object({ is_identical: { type: 'boolean' }, confidence }),
+  // face_id for a faceIds target, persisted_face_id for a face list.
+  SimilarFace: object({ face_id: uuid, persisted_face_id: uuid, confidence }, ['face_id', 'persisted_face_id']),
+  FaceGrouping: object({ groups: listOf(listOf(uuid)), messy_group: listOf(uuid) }),
   AzureGroup: azureCollection('largePersonGroupId'),
   AzurePersonGroup: azureCollection('personGroupId'),
   AzureLargeFaceList: azureCollection('largeFaceListId'),
@@ -154,6 +157,8 @@ export const replySchemas = {
     candidates: listOf(object({ personId: uuid, confidence })),
   }),
   AzureVerifyResult: object({ isIdentical: { type: 'boolean' }, confidence }),
+  AzureSimilarFace: object({ faceId: uuid, persistedFaceId: uuid, confidence }, ['faceId', 'persistedFaceId']),
+  AzureFaceGrouping: object({ groups: listOf(listOf(uuid)), messyGroup: listOf(uuid) }),
   AzureDetectedFace: object({ ...azureDetectedFace, faceAttributes: azureFaceAttributes }, [
     'faceId',
     'recognitionModel',

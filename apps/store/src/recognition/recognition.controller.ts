@@ -16,4 +16,14 @@ export class RecognitionController {
   verify(@Payload() request: RequestOf<'faces.verify'>): Promise<ReplyOf<'faces.verify'>> {
     return this.recognition.verify(request);
   }
+
+  @MessagePattern('faces.findSimilar')
+  findSimilar(@Payload() request: RequestOf<'faces.findSimilar'>): Promise<ReplyOf<'faces.findSimilar'>> {
+    return this.recognition.findSimilar(request);
+  }
+
+  @MessagePattern('faces.group')
+  group(@Payload() request: RequestOf<'faces.group'>): Promise<ReplyOf<'faces.group'>> {
+    return this.recognition.group(request);
+  }
 }

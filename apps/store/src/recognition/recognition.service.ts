@@ -1,29 +1,37 @@
-/** Identify (1:N against a group's last successful training) and verify (1:1), on faceIds from Detect. */
+/**
+ * Identify (1:N against a group's last successful training), verify (1:1), find similar and group, on faceIds
+ * from Detect.
+ */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   confidenceOf,
+  groupConfidenceThresholds,
   identifyConfidenceThresholds,
   similarityFor,
   trainingErrorsOf,
   verifyConfidenceThreshold,
   VisageError,
+  type FaceGrouping,
+  type FindSimilarRequest,
+  type GroupFacesRequest,
   type IdentifyRequest,
   type GroupRef,
-  type IdentifyCandidate,
   type IdentifyResult,
   type RecognitionModel,
+  type SimilarFace,
   type VerifyRequest,
   type VerifyResult,
 } from '#contracts';
 import { littleEndianToFloat32 } from '#messaging';
 import { In, type DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { PersistedFaceEntity, PersonEntity, TrainingEntity } from '../database/entities';
+import { PersistedFaceEntity, PersonEntity, TrainingEntity, type CollectionEntity } from '../database/entities';
 import { DetectedFacesService, type DetectedFace } from '../detected-faces/detected-faces.service';
 import { GroupsService } from '../groups/groups.service';
 import { PersonsService } from '../persons/persons.service';
 import { loadSnapshotParts } from '../training/snapshot-storage';
 import { TrainingSnapshot, type Ranking } from '../training/training-snapshot';
+import { dot, groupFaces, rankSimilar } from './face-similarity';
 import { SnapshotCache } from './snapshot-cache';
 
 @Injectable()
@@ -39,23 +47,10 @@ export class RecognitionService {
   ) {}
 
   async identify(request: IdentifyRequest): Promise<IdentifyResult[]> {
-    const manager = this.dataSource.manager;
-    const group = await this.groups.require(manager, request);
-    const training = await manager.findOne(TrainingEntity, {
-      where: { tenantId: request.tenantId, kind: request.kind, groupId: request.groupId },
-    });
-    if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
-      const errors = trainingErrorsOf(request.kind);
-      throw new VisageError(training?.status === 'running' ? errors.inProgress : errors.notTrained);
-    }
+    const { collection, snapshot } = await this.trainedSnapshot(request);
     const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
-    requireModel(faces, group.recognitionModel as RecognitionModel, 'the group');
-    const { snapshotVersion: version, snapshotId } = training;
-    const snapshot = await this.snapshots.get(
-      { tenantId: request.tenantId, kind: request.kind, groupId: request.groupId, snapshotId },
-      async () => TrainingSnapshot.fromParts(version, await loadSnapshotParts(manager, request, version)),
-    );
-    const model = group.recognitionModel as RecognitionModel;
+    const model = collection.recognitionModel as RecognitionModel;
+    requireModel(faces, model, 'the group');
     const threshold = request.confidenceThreshold ?? identifyConfidenceThresholds[model];
     const limit = request.maxNumOfCandidatesReturned;
     // All the faces in one pass over the snapshot.
@@ -65,43 +60,67 @@ export class RecognitionService {
       limit,
     );
     // One lookup of which ranked persons still exist, for all the faces.
-    const ranked = rankings.flatMap((ranking) => personIdsOf(snapshot, ranking));
-    const existing = await this.existingPersons(request, [...new Set(ranked)]);
+    const ranked = rankings.flatMap((ranking) => entryIdsOf(snapshot, ranking));
+    const exists = (ids: string[]) => this.existingPersons(request, ids);
+    const existing = await exists([...new Set(ranked)]);
     const results: IdentifyResult[] = [];
     for (const [i, face] of faces.entries()) {
+      const best = await this.bestEntries(snapshot, face, threshold, limit, rankings[i]!, existing, exists);
       results.push({
         faceId: face.faceId,
-        candidates: await this.candidates(request, snapshot, face, threshold, limit, rankings[i]!, existing),
+        candidates: best.map(({ id, confidence }) => ({ personId: id, confidence })),
       });
     }
     return results;
   }
 
   /**
-   * The best persons for one face, from its first ranking and which of them exist. Persons deleted since the
-   * training are left out (their faces stay in the snapshot until the next one), so when some of a full ranking
-   * are gone, a longer ranking is asked for.
+   * The snapshot of a collection's last successful training, loaded once into the cache; the trained kind's own
+   * errors while there is none.
    */
-  private async candidates(
-    ref: GroupRef,
+  private async trainedSnapshot(ref: GroupRef): Promise<{ collection: CollectionEntity; snapshot: TrainingSnapshot }> {
+    const manager = this.dataSource.manager;
+    const collection = await this.groups.require(manager, ref);
+    const training = await manager.findOne(TrainingEntity, {
+      where: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId },
+    });
+    if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
+      const errors = trainingErrorsOf(ref.kind);
+      throw new VisageError(training?.status === 'running' ? errors.inProgress : errors.notTrained);
+    }
+    const { snapshotVersion: version, snapshotId } = training;
+    const snapshot = await this.snapshots.get(
+      { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId, snapshotId },
+      async () => TrainingSnapshot.fromParts(version, await loadSnapshotParts(manager, ref, version)),
+    );
+    return { collection, snapshot };
+  }
+
+  /**
+   * The best entries (persons, or a large face list's faces) for one face, from its first ranking and which of
+   * them exist. Entries deleted since the training are left out (they stay in the snapshot until the next one),
+   * so when some of a full ranking are gone, a longer ranking is asked for.
+   */
+  private async bestEntries(
     snapshot: TrainingSnapshot,
     face: DetectedFace,
     threshold: number,
     limit: number,
     first: Ranking,
     existingInFirst: Set<string>,
-  ): Promise<IdentifyCandidate[]> {
+    exists: (ids: string[]) => Promise<Set<string>>,
+  ): Promise<RankedEntry[]> {
     let ranking = first;
     let existing = existingInFirst;
     for (let wanted = limit; ;) {
-      const ids = personIdsOf(snapshot, ranking);
-      const candidates = ranking.persons
-        .map((ranked, i) => ({ personId: ids[i]!, confidence: confidenceOf(ranked.similarity, face.recognitionModel) }))
-        .filter((candidate) => existing.has(candidate.personId) && candidate.confidence >= threshold);
-      if (candidates.length >= limit || ranking.complete) return candidates.slice(0, limit);
+      const ids = entryIdsOf(snapshot, ranking);
+      const best = ranking.persons
+        .map((ranked, i) => ({ id: ids[i]!, confidence: confidenceOf(ranked.similarity, face.recognitionModel) }))
+        .filter((entry) => existing.has(entry.id) && entry.confidence >= threshold);
+      if (best.length >= limit || ranking.complete) return best.slice(0, limit);
       wanted *= 4;
       ranking = await snapshot.rank(face.embedding, similarityFor(threshold, face.recognitionModel), wanted);
-      existing = await this.existingPersons(ref, personIdsOf(snapshot, ranking));
+      existing = await exists(entryIdsOf(snapshot, ranking));
     }
   }
 
@@ -161,14 +180,118 @@ export class RecognitionService {
     const best = Math.max(...enrolled.map((face) => dot(query, littleEndianToFloat32(face.embedding))));
     return verdict(best, faces[0]!.recognitionModel);
   }
+
+  /**
+   * The candidates most similar to the query face, best first. matchPerson keeps those at or above the model's
+   * identify threshold (open-set: most candidates are other people); matchFace keeps the most similar whatever
+   * their confidence. The query face is never its own candidate.
+   */
+  async findSimilar(request: FindSimilarRequest): Promise<SimilarFace[]> {
+    const query = (await this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND'))[0]!;
+    const model = query.recognitionModel;
+    const threshold = request.mode === 'matchPerson' ? identifyConfidenceThresholds[model] : 0;
+    const limit = request.maxNumOfCandidatesReturned;
+    const target = request.target;
+    if (target.kind === 'largeFaceList') {
+      const ref = { tenantId: request.tenantId, kind: target.kind, groupId: target.groupId };
+      const { collection, snapshot } = await this.trainedSnapshot(ref);
+      requireModel([query], collection.recognitionModel as RecognitionModel, 'the large face list');
+      const first = await snapshot.rank(query.embedding, similarityFor(threshold, model), limit);
+      const exists = (ids: string[]) => this.existingListFaces(ref, ids);
+      const best = await this.bestEntries(
+        snapshot,
+        query,
+        threshold,
+        limit,
+        first,
+        await exists(entryIdsOf(snapshot, first)),
+        exists,
+      );
+      return best.map(({ id, confidence }) => ({ persistedFaceId: id, confidence }));
+    }
+    const candidates =
+      target.kind === 'faceIds'
+        ? await this.detectedCandidates(query, target.faceIds, request.tenantId)
+        : await this.faceListCandidates(query, {
+            tenantId: request.tenantId,
+            kind: target.kind,
+            groupId: target.groupId,
+          });
+    return rankSimilar(
+      query.embedding,
+      candidates.map((candidate) => candidate.embedding),
+      similarityFor(threshold, model),
+      limit,
+    ).map(({ index, similarity }) => {
+      const id = candidates[index]!.id;
+      const confidence = confidenceOf(similarity, model);
+      return target.kind === 'faceIds' ? { faceId: id, confidence } : { persistedFaceId: id, confidence };
+    });
+  }
+
+  /** Detected faces to compare with: the query face is never its own candidate. */
+  private async detectedCandidates(query: DetectedFace, faceIds: string[], tenantId: string): Promise<Candidate[]> {
+    const ids = faceIds.filter((faceId) => faceId !== query.faceId);
+    if (ids.length === 0) return [];
+    const faces = await this.detected.load(tenantId, ids, 'FACE_ID_NOT_FOUND');
+    requireModel(faces, query.recognitionModel, 'the query faceId');
+    return faces.map((face) => ({ id: face.faceId, embedding: face.embedding }));
+  }
+
+  /** A face list's faces (at most 1,000) as they stand: face lists are not trained. */
+  private async faceListCandidates(query: DetectedFace, ref: GroupRef): Promise<Candidate[]> {
+    const list = await this.groups.require(this.dataSource.manager, ref);
+    requireModel([query], list.recognitionModel as RecognitionModel, 'the face list');
+    const rows: { persisted_face_id: string; embedding: Buffer }[] = await this.dataSource.query(
+      `SELECT persisted_face_id, embedding FROM persisted_face WHERE tenant_id = $1 AND kind = $2 AND group_id = $3`,
+      [ref.tenantId, ref.kind, ref.groupId],
+    );
+    if (rows.length === 0) throw new VisageError('FACE_LIST_EMPTY');
+    return rows.map((row) => ({ id: row.persisted_face_id, embedding: littleEndianToFloat32(row.embedding) }));
+  }
+
+  private async existingListFaces(ref: GroupRef, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { persisted_face_id: string }[] = await this.dataSource.query(
+      `SELECT persisted_face_id FROM persisted_face
+       WHERE tenant_id = $1 AND kind = $2 AND group_id = $3 AND persisted_face_id = ANY($4::uuid[])`,
+      [ref.tenantId, ref.kind, ref.groupId, ids],
+    );
+    return new Set(rows.map((row) => row.persisted_face_id));
+  }
+
+  /** The faces clustered by person (faceIds in the order given within each group), and the unmatched ones. */
+  async group(request: GroupFacesRequest): Promise<FaceGrouping> {
+    const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
+    const model = faces[0]!.recognitionModel;
+    requireModel(faces, model, 'the first faceId');
+    const { groups, messyGroup } = groupFaces(
+      faces.map((face) => face.embedding),
+      similarityFor(groupConfidenceThresholds[model], model),
+    );
+    const idOf = (index: number) => faces[index]!.faceId;
+    return { groups: groups.map((group) => group.map(idOf)), messyGroup: messyGroup.map(idOf) };
+  }
 }
 
-function personIdsOf(snapshot: TrainingSnapshot, ranking: Ranking): string[] {
+/** A face FindSimilar compares the query with: a detected face, or a face of a face list. */
+interface Candidate {
+  id: string;
+  embedding: Float32Array;
+}
+
+/** A snapshot entry (a person, or a face of a large face list) and its confidence. */
+interface RankedEntry {
+  id: string;
+  confidence: number;
+}
+
+function entryIdsOf(snapshot: TrainingSnapshot, ranking: Ranking): string[] {
   return ranking.persons.map(({ person }) => snapshot.personIds[person]!);
 }
 
 /** Names both models and the way out: the faceId's model is chosen at detect time. */
-function requireModel(faces: DetectedFace[], model: RecognitionModel, against: 'the group' | 'faceId1'): void {
+function requireModel(faces: DetectedFace[], model: RecognitionModel, against: string): void {
   const other = faces.find((face) => face.recognitionModel !== model);
   if (!other) return;
   throw new VisageError(
@@ -181,10 +304,4 @@ function requireModel(faces: DetectedFace[], model: RecognitionModel, against: '
 function verdict(similarity: number, model: RecognitionModel): VerifyResult {
   const confidence = confidenceOf(similarity, model);
   return { isIdentical: confidence >= verifyConfidenceThreshold, confidence };
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }
