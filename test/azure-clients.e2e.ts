@@ -7,15 +7,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import createRestClient, {
-  getLongRunningPoller,
-  isUnexpected,
-  type FaceClient as RestClient,
-} from '@azure-rest/ai-vision-face';
-import { FaceClient } from '@azure/cognitiveservices-face';
-import { AzureKeyCredential } from '@azure/core-auth';
-import { ApiKeyCredentials, type RestError } from '@azure/ms-rest-js';
+import { getLongRunningPoller, isUnexpected, type FaceClient as RestClient } from '@azure-rest/ai-vision-face';
+import type { FaceClient } from '@azure/cognitiveservices-face';
 import { edge, face } from './support/api';
+import { restClient, v5Client, v5Refusal } from './support/azure-clients';
 import { waitFor } from './support/stack';
 import { Stack } from './support/stack';
 
@@ -38,27 +33,14 @@ before(async () => {
   await new Promise<void>((resolve) => imageServer.listen(0, '127.0.0.1', resolve));
   imageUrl = `http://127.0.0.1:${(imageServer.address() as { port: number }).port}/face.jpg`;
   stack = await Stack.start({ env: { URL_FETCH_ALLOW: '127.0.0.1/32' } });
-  v5 = new FaceClient(new ApiKeyCredentials({ inHeader: { 'Ocp-Apim-Subscription-Key': key } }), stack.baseUrl);
-  rest = restClient('v1.2');
+  v5 = v5Client(stack.baseUrl, key);
+  rest = restClient(stack.baseUrl, key, 'v1.2');
 });
 
 after(async () => {
   await stack?.stop();
   imageServer?.close();
 });
-
-function restClient(apiVersion: 'v1.1-preview.1' | 'v1.2-preview.1' | 'v1.2'): RestClient {
-  return createRestClient(stack.baseUrl, new AzureKeyCredential(key), { apiVersion, allowInsecureConnection: true });
-}
-
-/** The v5 client rejects with a RestError carrying Azure's status and code. */
-async function v5Refusal(call: Promise<unknown>, status: number, code: string): Promise<void> {
-  await assert.rejects(call, (error: RestError) => {
-    assert.equal(error.statusCode, status, error.message);
-    assert.equal(error.code, code, error.message);
-    return true;
-  });
-}
 
 /** The REST client resolves with the error response; Azure's body and header must both name the code. */
 function restRefusal(
@@ -387,7 +369,7 @@ describe('REST client (v1.2)', () => {
 describe('versions', () => {
   test('the preview versions serve the same routes', async () => {
     for (const version of ['v1.1-preview.1', 'v1.2-preview.1'] as const) {
-      const listed = await restClient(version)
+      const listed = await restClient(stack.baseUrl, key, version)
         .path('/largepersongroups')
         .get({ queryParameters: { start: 'rest-a', top: 1 } });
       if (isUnexpected(listed)) throw new Error(`${version}: ${JSON.stringify(listed.body)}`);

@@ -415,6 +415,46 @@ test('every error code of docs/api.md is answered with the status and code it do
       async () => api.call('POST', '/findsimilars', { faceId: await similarQuery(), largeFaceListId: 'no-such-list' }),
     ],
     [
+      'FACE_LIST_EXISTS',
+      async () => {
+        assert.equal((await api.call('PUT', '/facelists/fl-errors', { name: 'Face list' })).status, 200);
+        return api.call('PUT', '/facelists/fl-errors', { name: 'Again' });
+      },
+    ],
+    [
+      'FACE_LIST_EMPTY',
+      async () => api.call('POST', '/findsimilars', { faceId: await similarQuery(), faceListId: 'fl-errors' }),
+    ],
+    [
+      'LIST_FACE_LIMIT_REACHED',
+      async () => {
+        await api.call('PUT', '/facelists/fl-full', { name: 'Full' });
+        await seedListFaces('faceList', 'fl-full', 1000);
+        return api.call('POST', '/facelists/fl-full/persistedfaces', edge('single_face.jpg'));
+      },
+    ],
+    [
+      'LARGE_FACE_LIST_EXISTS',
+      async () => {
+        assert.equal((await api.call('PUT', '/largefacelists/lfl-errors', { name: 'Large face list' })).status, 200);
+        return api.call('PUT', '/largefacelists/lfl-errors', { name: 'Again' });
+      },
+    ],
+    [
+      'LARGE_FACE_LIST_NOT_TRAINED',
+      async () => api.call('POST', '/findsimilars', { faceId: await similarQuery(), largeFaceListId: 'lfl-errors' }),
+    ],
+    ['LARGE_FACE_LIST_TRAINING_NOT_FOUND', () => api.call('GET', '/largefacelists/lfl-errors/training')],
+    [
+      'LARGE_FACE_LIST_TRAINING_IN_PROGRESS',
+      async () => {
+        await api.call('PUT', '/largefacelists/lfl-busy', { name: 'Busy' });
+        await seedListFaces('largeFaceList', 'lfl-busy', 100_000);
+        assert.equal((await api.call('POST', '/largefacelists/lfl-busy/train')).status, 202);
+        return api.call('POST', '/largefacelists/lfl-busy/train');
+      },
+    ],
+    [
       'FACE_LIMIT_REACHED',
       async () => {
         const full = await api.createPerson('errors', 'Full');
@@ -632,6 +672,29 @@ async function seedFaces(groupId: string, personId: string, count: number): Prom
       [groupId, personId, count],
     );
     await db.query('UPDATE person SET face_count = face_count + $2 WHERE person_id = $1', [personId, count]);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Faces of a face list written straight into the database, counted on the list as the store counts them. */
+async function seedListFaces(kind: 'faceList' | 'largeFaceList', listId: string, count: number): Promise<void> {
+  const db = await stack.db();
+  try {
+    await db.query(
+      `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, detection_model,
+         recognition_model, face_rectangle, embedding, request_id, created_at)
+       SELECT gen_random_uuid(), NULL, 'default', $1, $2, 'detection_01', 'recognition_01',
+         '{"left":0,"top":0,"width":100,"height":100}', decode(repeat('0000803f', 128), 'hex'),
+         'seed-' || $2 || '-' || i, now()
+       FROM generate_series(1, $3::int) i`,
+      [kind, listId, count],
+    );
+    await db.query(`UPDATE collection SET face_count = face_count + $3 WHERE kind = $1 AND group_id = $2`, [
+      kind,
+      listId,
+      count,
+    ]);
   } finally {
     await db.end();
   }

@@ -4,17 +4,13 @@
  * `personGroupId`; its own id namespace, error codes and person limit; tenants kept apart.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import createRestClient, {
-  getLongRunningPoller,
-  isUnexpected,
-  type FaceClient as RestClient,
-} from '@azure-rest/ai-vision-face';
-import { FaceClient } from '@azure/cognitiveservices-face';
-import { AzureKeyCredential } from '@azure/core-auth';
-import { ApiKeyCredentials, type RestError } from '@azure/ms-rest-js';
-import { EnvelopeApi, face } from './support/api';
+import { getLongRunningPoller, isUnexpected, type FaceClient as RestClient } from '@azure-rest/ai-vision-face';
+import type { FaceClient } from '@azure/cognitiveservices-face';
+import type { EnvelopeApi } from './support/api';
+import { face } from './support/api';
+import { keyedEnvelope, restClient, servePhoto, v5Client, v5Refusal } from './support/azure-clients';
 import { Stack, waitFor } from './support/stack';
 
 const keys = { alpha: 'alpha-key-0123456789abcdef', beta: 'beta-key-0123456789abcdef' };
@@ -29,45 +25,20 @@ let api: EnvelopeApi;
 let beta: EnvelopeApi;
 
 before(async () => {
-  imageServer = createServer((request, response) => {
-    if (request.url === '/face.jpg')
-      response.writeHead(200, { 'content-type': 'image/jpeg' }).end(face('hans_blix_01.jpg'));
-    else response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => imageServer.listen(0, '127.0.0.1', resolve));
-  imageUrl = `http://127.0.0.1:${(imageServer.address() as { port: number }).port}/face.jpg`;
+  ({ url: imageUrl, server: imageServer } = await servePhoto(face('hans_blix_01.jpg')));
   stack = await Stack.start({
     env: { URL_FETCH_ALLOW: '127.0.0.1/32', API_KEYS: `${keys.alpha}:alpha,${keys.beta}:beta` },
   });
-  v5 = new FaceClient(new ApiKeyCredentials({ inHeader: { 'Ocp-Apim-Subscription-Key': keys.alpha } }), stack.baseUrl);
-  rest = createRestClient(stack.baseUrl, new AzureKeyCredential(keys.alpha), {
-    apiVersion: 'v1.2',
-    allowInsecureConnection: true,
-  });
-  api = keyed(keys.alpha);
-  beta = keyed(keys.beta);
+  v5 = v5Client(stack.baseUrl, keys.alpha);
+  rest = restClient(stack.baseUrl, keys.alpha);
+  api = keyedEnvelope(stack.baseUrl, keys.alpha);
+  beta = keyedEnvelope(stack.baseUrl, keys.beta);
 });
 
 after(async () => {
   await stack?.stop();
   imageServer?.close();
 });
-
-function keyed(key: string): EnvelopeApi {
-  const plain = new EnvelopeApi(stack.baseUrl);
-  const call = plain.call.bind(plain);
-  plain.call = (method, route, body, headers = {}) =>
-    call(method, route, body, { 'Ocp-Apim-Subscription-Key': key, ...headers });
-  return plain;
-}
-
-async function v5Refusal(call: Promise<unknown>, status: number, code: string): Promise<void> {
-  await assert.rejects(call, (error: RestError) => {
-    assert.equal(error.statusCode, status, error.message);
-    assert.equal(error.code, code, error.message);
-    return true;
-  });
-}
 
 describe('v5 FaceClient: personGroup and personGroupPerson', () => {
   test('groups: create, get, list, update, delete, with Azure codes', async () => {
