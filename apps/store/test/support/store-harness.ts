@@ -118,6 +118,11 @@ export class StoreHarness {
   /** Starts a training and waits for it to succeed. */
   async train(ref: GroupRef): Promise<void> {
     await this.training.start({ ...ref, ...write() });
+    await this.trained(ref);
+  }
+
+  /** Waits for the collection's training to succeed; fails at once if it fails. */
+  async trained(ref: GroupRef): Promise<void> {
     await waitFor(
       async () => {
         const { status, message } = await this.training.status(ref);
@@ -140,10 +145,10 @@ export function refOf(tenantId: string, kind: CollectionKind, groupId: string): 
   return { tenantId, kind, groupId };
 }
 
-/** A unit vector close to `vector` (cosine about 0.98): another photo of the same face. */
+/** A unit vector close to `vector` (cosine about 0.995): another photo of the same face. */
 export function near(vector: Float32Array): Float32Array {
   const noise = syntheticEmbedding(vector.length);
-  const mixed = vector.map((v, i) => v + 0.2 * noise[i]!);
+  const mixed = vector.map((v, i) => v + 0.1 * noise[i]!);
   const norm = Math.hypot(...mixed);
   return mixed.map((v) => v / norm);
 }
