@@ -68,6 +68,12 @@ async function findSimilar(
   return similar.map((candidate) => ('persistedFaceId' in candidate ? candidate.persistedFaceId : candidate.faceId));
 }
 
+/** A collection of the kind with faces in it. */
+async function filled(ref: GroupRef): Promise<void> {
+  if (Collections[ref.kind].holds === 'persons') await enrolledGroup(ref);
+  else await filledList(ref);
+}
+
 /** A training another store process is running now, as the training row says while it runs. */
 async function trainingElsewhere(ref: GroupRef): Promise<void> {
   await store.query(
@@ -95,13 +101,6 @@ for (const kind of ['personGroup', 'largePersonGroup'] as const) {
     }
   });
 
-  test(`a ${kind} never trained answers training status with ${trainingErrors(kind).neverTrained}`, async () => {
-    const ref = refOf('alpha', kind, 'untrained-status');
-    await enrolledGroup(ref);
-
-    await assert.rejects(store.training.status(ref), { key: trainingErrors(kind).neverTrained });
-  });
-
   test(`identify against a ${kind} never trained fails with ${trainingErrors(kind).notTrained}`, async () => {
     const ref = refOf('alpha', kind, 'untrained');
     const [person] = await enrolledGroup(ref);
@@ -116,10 +115,19 @@ for (const kind of ['personGroup', 'largePersonGroup'] as const) {
 
     await assert.rejects(identify(ref, person!.face), { key: trainingErrors(kind).inProgress });
   });
+}
+
+for (const kind of ['personGroup', 'largePersonGroup', 'largeFaceList'] as const) {
+  test(`a ${kind} never trained answers training status with ${trainingErrors(kind).neverTrained}`, async () => {
+    const ref = refOf('alpha', kind, 'untrained-status');
+    await filled(ref);
+
+    await assert.rejects(store.training.status(ref), { key: trainingErrors(kind).neverTrained });
+  });
 
   test(`training a ${kind} while it trains fails with ${trainingErrors(kind).inProgress}`, async () => {
     const ref = refOf('alpha', kind, 'training-twice');
-    await enrolledGroup(ref);
+    await filled(ref);
     await trainingElsewhere(ref);
 
     await assert.rejects(store.train(ref), { key: trainingErrors(kind).inProgress });
@@ -134,6 +142,39 @@ test('identify answers from the last training while the next one runs', async ()
 
   assert.equal((await identify(ref, near(person!.face)))[0]?.personId, person!.personId);
   assert.equal((await store.training.status(ref)).status, 'running');
+});
+
+test('identify with no threshold ranks every person, most similar first', async () => {
+  const ref = refOf('alpha', 'largePersonGroup', 'ranked');
+  const persons = await enrolledGroup(ref);
+  await store.train(ref);
+  const faceId = await store.detect(ref.tenantId, near(persons[2]!.face));
+
+  const [result] = await store.recognition.identify({
+    ...ref,
+    faceIds: [faceId],
+    maxNumOfCandidatesReturned: 5,
+    confidenceThreshold: 0,
+  });
+
+  const candidates = result!.candidates;
+  assert.equal(candidates.length, 5);
+  assert.equal(candidates[0]!.personId, persons[2]!.personId);
+  assert.deepEqual(
+    candidates.map((c) => c.confidence),
+    candidates.map((c) => c.confidence).sort((a, b) => b - a),
+  );
+});
+
+test('identify with a face detected by another recognition model fails with RECOGNITION_MODEL_MISMATCH', async () => {
+  const ref = refOf('alpha', 'personGroup', 'other-model');
+  const [person] = await enrolledGroup(ref);
+  await store.train(ref);
+  const faceId = await store.detect(ref.tenantId, person!.face, 'recognition_04');
+
+  await assert.rejects(store.recognition.identify({ ...ref, faceIds: [faceId], maxNumOfCandidatesReturned: 1 }), {
+    key: 'RECOGNITION_MODEL_MISMATCH',
+  });
 });
 
 test('a person deleted after the training is left out of identify', async () => {

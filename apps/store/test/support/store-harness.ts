@@ -105,10 +105,10 @@ export class StoreHarness {
   }
 
   /** A faceId for the vector, as Detect saves it. */
-  async detect(tenantId: string, embedding: Float32Array): Promise<string> {
+  async detect(tenantId: string, embedding: Float32Array, recognitionModel = model): Promise<string> {
     const { faceIds } = await this.detected.save({
       tenantId,
-      recognitionModel: model,
+      recognitionModel,
       ttlSeconds: 600,
       embeddings: [embedding],
     });
