@@ -1,18 +1,25 @@
 /**
- * `npm test`: runs every compiled spec (unit, beside the code) and e2e suite (test/) with node's test runner,
- * one file at a time, since e2e files start their own services against the real RabbitMQ and Postgres.
+ * `npm test`: runs the compiled test files with node's test runner, one file at a time, tier by tier: unit specs
+ * (`.spec`, beside the code), then medium suites (`.medium`: store services against a real Postgres), then e2e
+ * suites (`.e2e`, which start their own services against the real RabbitMQ and Postgres). Cheaper tiers fail
+ * first. Arguments keep only the files whose path contains one of them.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const distRoot = path.resolve(__dirname, '..');
+const tiers = ['spec', 'medium', 'e2e'] as const;
+
+function tierOf(file: string): number {
+  return tiers.findIndex((tier) => file.endsWith(`.${tier}.js`));
+}
 
 function find(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) find(full, out);
-    else if (/\.(spec|e2e)\.js$/.test(name)) out.push(full);
+    else if (tierOf(name) >= 0) out.push(full);
   }
   return out;
 }
@@ -29,8 +36,7 @@ const files = ['libs', 'apps', 'scripts', 'test']
   })
   .flatMap((dir) => find(dir))
   .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
-  // Unit specs first: they fail fast and cheaply.
-  .sort((a, b) => Number(a.endsWith('.e2e.js')) - Number(b.endsWith('.e2e.js')) || a.localeCompare(b));
+  .sort((a, b) => tierOf(a) - tierOf(b) || a.localeCompare(b));
 
 if (files.length === 0) {
   console.error('No test files found: run `npm run build` first.');
