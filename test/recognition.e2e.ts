@@ -276,11 +276,13 @@ describe('detect, identify, verify', () => {
       { faceIds: ['nope'], largePersonGroupId: 'dev' },
       { faceIds: [other], largePersonGroupId: 'dev', maxNumOfCandidatesReturned: 101 },
       { faceIds: [other], largePersonGroupId: 'dev', confidenceThreshold: 1.5 },
-      { faceIds: [other] },
     ]) {
       const response = await api.call('POST', '/identify', body);
       assert.equal(response.body.error?.code, 'VALIDATION_ERROR', JSON.stringify(body));
     }
+    // No group named: Azure's own code for it.
+    const noGroup = await api.call('POST', '/identify', { faceIds: [other] });
+    assert.deepEqual([noGroup.status, noGroup.body.error?.code], [400, 'GROUP_IDS_BOTH_MISSING']);
     const missingGroup = await identify([other], 'no-such-group');
     assert.equal(missingGroup.body.error?.code, 'GROUP_NOT_FOUND');
   });
