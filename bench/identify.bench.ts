@@ -2,9 +2,12 @@
  * `npm run bench:identify`: identification at scale. For groups of 10k, 100k and 1M faces (random unit vectors
  * at the recognition model's dimension, seeded straight into Postgres), measures training through the running
  * store, the snapshot's memory against the raw embedding bytes, and identify latency (p50/p99) through the
- * gateway. Sizes: BENCH_IDENTIFY_SIZES=10000,100000,1000000. Writes bench/results/identify.json.
+ * gateway; then the same for FindSimilar on a large face list of as many faces, in both modes. Sizes:
+ * BENCH_IDENTIFY_SIZES=10000,100000,1000000; operations: BENCH_IDENTIFY_OPERATIONS=identify,findSimilar.
+ * Writes bench/results/identify.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { float32ToLittleEndian, type RpcClient } from '#messaging';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { EnvelopeApi } from '../test/support/api';
@@ -19,6 +22,7 @@ const queries = Number(process.env.BENCH_IDENTIFY_QUERIES ?? 50);
 const seedBatch = 10_000;
 const recallQueries = Number(process.env.BENCH_IDENTIFY_RECALL_QUERIES ?? 20);
 const recallTop = 10;
+const operations = (process.env.BENCH_IDENTIFY_OPERATIONS ?? 'identify,findSimilar').split(',');
 
 interface SizeResult {
   faces: number;
@@ -34,6 +38,24 @@ interface SizeResult {
   identifyTenFacesMs: { p50: number; p99: number };
   /** Share of brute force's top 10 persons that identify (confidenceThreshold 0) returned. */
   recallAt10: number;
+}
+
+interface FindSimilarSizeResult {
+  faces: number;
+  seedSeconds: number;
+  trainSeconds: number;
+  /** The first request after training loads the snapshot into the store's memory. */
+  firstFindSimilarMs: number;
+  /** mode matchFace, maxNumOfCandidatesReturned 20 (the default): the most similar whatever their confidence. */
+  matchFaceMs: { p50: number; p99: number };
+  /** mode matchPerson: only faces above the model's identify threshold. */
+  matchPersonMs: { p50: number; p99: number };
+  /** Mean faces matchPerson returned per query (half the queries are near a listed face). */
+  matchPersonMeanCandidates: number;
+  /** Share of brute force's top 10 faces that matchFace (maxNumOfCandidatesReturned 10) returned. */
+  recallAt10: number;
+  /** Load average (1 min) of the machine while the requests ran: the bench shares it. */
+  loadAverage: number;
 }
 
 /** Person of each seeded row: `facesPerPerson` rows each, ids unique to the group size. */
@@ -146,25 +168,17 @@ async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: nu
     if (response.status !== 200) throw new Error(`identify: ${JSON.stringify(response.body)}`);
   }
 
-  // Half the probes are near an enrolled face, as real probes are; the rest are random.
-  const probes = Array.from({ length: recallQueries }, (_, i) => {
-    if (i % 2 === 1) return syntheticEmbedding(dimension);
-    const row = (i * 997) % faces;
-    const near = matrix.slice(row * dimension, (row + 1) * dimension);
-    const noise = syntheticEmbedding(dimension);
-    const mixed = near.map((v, d) => v + 0.5 * noise[d]!);
-    const norm = Math.hypot(...mixed);
-    return mixed.map((v) => v / norm);
-  });
+  const probes = probesOf(matrix, recallQueries, 0.5);
   const saved = await rpc.send('detected.save', {
     tenantId: 'default',
     recognitionModel: 'recognition_01',
     ttlSeconds: 3600,
     embeddings: probes,
   });
+  const expectations = probes.map((probe) => bruteForceTop(matrix, rowPersons, probe, recallTop));
+  await settle();
   let found = 0;
-  for (const [i, probe] of probes.entries()) {
-    const expected = bruteForceTop(matrix, rowPersons, probe, recallTop);
+  for (const [i, expected] of expectations.entries()) {
     const response = await api.call<[{ candidates: { person_id: string }[] }]>('POST', '/identify', {
       faceIds: [saved.faceIds[i]],
       largePersonGroupId: groupId,
@@ -193,6 +207,190 @@ async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: nu
   };
 }
 
+/** Distinct random unit vectors as the list's faces (person_id NULL, as list faces are), kept for recall. */
+async function seedList(stack: Stack, listId: string, faces: number): Promise<Float32Array> {
+  const matrix = new Float32Array(faces * dimension);
+  const db = await stack.db();
+  try {
+    for (let from = 0; from < faces; from += seedBatch) {
+      const count = Math.min(seedBatch, faces - from);
+      const vectors = Array.from({ length: count }, (_, i) => {
+        const vector = syntheticEmbedding(dimension);
+        matrix.set(vector, (from + i) * dimension);
+        return float32ToLittleEndian(vector);
+      });
+      await db.query(
+        `INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, detection_model,
+           recognition_model, face_rectangle, embedding, request_id, created_at)
+         SELECT gen_random_uuid(), NULL, 'default', 'largeFaceList', $1, 'detection_01', 'recognition_01',
+           '{"left":0,"top":0,"width":100,"height":100}', v, $1 || '-' || (n + $2::int), now()
+         FROM unnest($3::bytea[]) WITH ORDINALITY AS t(v, n)`,
+        [listId, from, vectors],
+      );
+    }
+    await db.query(
+      `UPDATE collection SET face_count = $2 WHERE tenant_id = 'default' AND kind = 'largeFaceList' AND group_id = $1`,
+      [listId, faces],
+    );
+  } finally {
+    await db.end();
+  }
+  return matrix;
+}
+
+/** Rows of the k faces most similar to the query, comparing with every float32 vector: what matchFace returns. */
+function bruteForceTopRows(matrix: Float32Array, query: Float32Array, k: number): number[] {
+  const rows = matrix.length / dimension;
+  const scores = new Float32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    let sum = 0;
+    for (let d = 0; d < dimension; d++) sum += matrix[row * dimension + d]! * query[d]!;
+    scores[row] = sum;
+  }
+  const top: number[] = [];
+  for (let row = 0; row < rows; row++) {
+    if (top.length === k && scores[row]! <= scores[top[k - 1]!]!) continue;
+    let i = Math.min(top.length, k - 1);
+    while (i > 0 && scores[top[i - 1]!]! < scores[row]!) i--;
+    top.splice(i, 0, row);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
+/**
+ * Probes for the query faces: half near a seeded face, as real probes are (similarity about 1/√(1 + w²) for
+ * noise weight w: 0.89 at 0.5, 0.97 at 0.25, above matchPerson's threshold), half random.
+ */
+function probesOf(matrix: Float32Array, count: number, noiseWeight: number): Float32Array[] {
+  const rows = matrix.length / dimension;
+  return Array.from({ length: count }, (_, i) => {
+    if (i % 2 === 1) return syntheticEmbedding(dimension);
+    const row = (i * 997) % rows;
+    const near = matrix.slice(row * dimension, (row + 1) * dimension);
+    const noise = syntheticEmbedding(dimension);
+    const mixed = near.map((v, d) => v + noiseWeight * noise[d]!);
+    const norm = Math.hypot(...mixed);
+    return mixed.map((v) => v / norm);
+  });
+}
+
+async function measureFindSimilar(
+  stack: Stack,
+  api: EnvelopeApi,
+  rpc: RpcClient,
+  faces: number,
+): Promise<FindSimilarSizeResult> {
+  await settle();
+  const listId = `scale-list-${faces}`;
+  const created = await api.call('PUT', `/largefacelists/${listId}`, { name: listId });
+  if (created.status !== 200) throw new Error(`create list: ${JSON.stringify(created.body)}`);
+  let started = performance.now();
+  const matrix = await seedList(stack, listId, faces);
+  const seedSeconds = (performance.now() - started) / 1000;
+  console.log(`findSimilar ${faces}: seeded in ${round(seedSeconds)} s`);
+
+  started = performance.now();
+  const train = await api.call('POST', `/largefacelists/${listId}/train`);
+  if (train.status !== 202) throw new Error(`train: ${JSON.stringify(train.body)}`);
+  let status = '';
+  await waitFor(
+    async () => {
+      status = ((await api.call<{ status: string }>('GET', `/largefacelists/${listId}/training`)).body.data?.status ??
+        '') as string;
+      return status === 'succeeded' || status === 'failed';
+    },
+    1_800_000,
+    `training of a list of ${faces} faces`,
+  );
+  if (status !== 'succeeded') throw new Error(`training of a list of ${faces} faces ${status}`);
+  const trainSeconds = (performance.now() - started) / 1000;
+  console.log(`findSimilar ${faces}: trained in ${round(trainSeconds)} s`);
+
+  // The persisted face id of each seeded row, to compare matchFace's answer with brute force's rows.
+  const db = await stack.db();
+  const rowOfFace = new Map<string, number>();
+  try {
+    const rows: { persisted_face_id: string; request_id: string }[] = (
+      await db.query(
+        `SELECT persisted_face_id, request_id FROM persisted_face
+         WHERE tenant_id = 'default' AND kind = 'largeFaceList' AND group_id = $1`,
+        [listId],
+      )
+    ).rows;
+    const prefix = `${listId}-`.length;
+    for (const row of rows) rowOfFace.set(row.persisted_face_id, Number(row.request_id.slice(prefix)) - 1);
+  } finally {
+    await db.end();
+  }
+
+  const probes = probesOf(matrix, Math.max(queries, recallQueries), 0.25);
+  const { faceIds } = await rpc.send('detected.save', {
+    tenantId: 'default',
+    recognitionModel: 'recognition_01',
+    ttlSeconds: 3600,
+    embeddings: probes,
+  });
+  const findSimilar = async (faceId: string, mode: string, maxNumOfCandidatesReturned = 20) => {
+    const response = await api.call<{ persisted_face_id: string }[]>('POST', '/findsimilars', {
+      faceId,
+      largeFaceListId: listId,
+      mode,
+      maxNumOfCandidatesReturned,
+    });
+    if (response.status !== 200) throw new Error(`findsimilars: ${JSON.stringify(response.body)}`);
+    return response.body.data!;
+  };
+  started = performance.now();
+  await findSimilar(faceIds[0]!, 'matchFace');
+  const firstFindSimilarMs = performance.now() - started;
+
+  const loadBefore = loadavg()[0]!;
+  const timed = async (mode: string) => {
+    const latencies: number[] = [];
+    let returned = 0;
+    for (const faceId of faceIds) {
+      started = performance.now();
+      returned += (await findSimilar(faceId, mode)).length;
+      latencies.push(performance.now() - started);
+    }
+    return { latencies, returned };
+  };
+  const matchFace = await timed('matchFace');
+  const matchPerson = await timed('matchPerson');
+  const loadAverage = (loadBefore + loadavg()[0]!) / 2;
+
+  const expectations = probes.slice(0, recallQueries).map((probe) => bruteForceTopRows(matrix, probe, recallTop));
+  await settle();
+  let found = 0;
+  for (const [i, expected] of expectations.entries()) {
+    const answer = await findSimilar(faceIds[i]!, 'matchFace', recallTop);
+    const rows = new Set(answer.map((face) => rowOfFace.get(face.persisted_face_id)));
+    found += expected.filter((row) => rows.has(row)).length;
+  }
+  return {
+    faces,
+    seedSeconds: round(seedSeconds),
+    trainSeconds: round(trainSeconds),
+    firstFindSimilarMs: round(firstFindSimilarMs),
+    matchFaceMs: percentiles(matchFace.latencies),
+    matchPersonMs: percentiles(matchPerson.latencies),
+    matchPersonMeanCandidates: round(matchPerson.returned / faceIds.length, 2),
+    recallAt10: round(found / (recallQueries * recallTop), 4),
+    loadAverage: round(loadAverage, 2),
+  };
+}
+
+/**
+ * One turn of the event loop through its timers and its socket events, after seconds of synchronous work (brute
+ * force, encoding a snapshot): else the next request may go out on a keep-alive connection the gateway has
+ * already closed ("other side closed").
+ */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 function percentiles(latencies: number[]): { p50: number; p99: number } {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
@@ -206,17 +404,33 @@ function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
+/** The machine's load averages (1, 5, 15 min), as uptime prints them. */
+function loadNow(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ');
+}
+
 async function main(): Promise<void> {
+  const loadAtStart = loadNow();
   const stack = await Stack.start({ detectorWorkers: 1 });
   const results: SizeResult[] = [];
+  const findSimilarResults: FindSimilarSizeResult[] = [];
   try {
     const api = new EnvelopeApi(stack.baseUrl);
     const rpc = await connectRpc(stack.amqpUrl);
     try {
       for (const faces of sizes) {
-        const result = await measure(stack, api, rpc, faces);
-        console.log(JSON.stringify(result));
-        results.push(result);
+        if (operations.includes('identify')) {
+          const result = await measure(stack, api, rpc, faces);
+          console.log(JSON.stringify(result));
+          results.push(result);
+        }
+        if (operations.includes('findSimilar')) {
+          const result = await measureFindSimilar(stack, api, rpc, faces);
+          console.log(JSON.stringify(result));
+          findSimilarResults.push(result);
+        }
       }
     } finally {
       await rpc.close();
@@ -225,23 +439,46 @@ async function main(): Promise<void> {
     await stack.stop();
   }
   const file = benchResultPath('identify.json');
-  // A run of some sizes keeps the earlier figures of the others.
-  const earlier: SizeResult[] = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { results: SizeResult[] }).results
-    : [];
-  const merged = [...earlier.filter((r) => !sizes.includes(r.faces)), ...results].sort((a, b) => a.faces - b.faces);
+  // A run of some sizes or operations keeps the earlier figures of the others.
+  const earlier = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as {
+        date?: string;
+        note?: string;
+        results: SizeResult[];
+        findSimilar?: { date?: string; note?: string; results: FindSimilarSizeResult[] };
+      })
+    : { results: [] };
+  const note = `load average (1, 5, 15 min) ${loadAtStart} at the start of the run, ${loadNow()} at its end`;
+  const merge = <T extends { faces: number }>(before: T[], now: T[]): T[] => {
+    const measured = new Set(now.map((r) => r.faces));
+    return [...before.filter((r) => !measured.has(r.faces)), ...now].sort((a, b) => a.faces - b.faces);
+  };
   writeBenchResult('identify.json', {
+    // The date and note say when identify's figures were measured, even by a run of FindSimilar alone.
+    ...(results.length > 0 ? { note } : { date: earlier.date, note: earlier.note }),
     method:
       'exact search (int8 SIMD scan on every core, then the candidates that can still rank re-scored to 1e-4), ' +
       'one query face per request, default confidence threshold, through the gateway; recall against float32 ' +
       'brute force with confidenceThreshold 0',
-    results: merged,
+    results: merge(earlier.results, results),
     targets: {
       trainSecondsAt1M: '<= 60',
       identifyP50MsAt1M: '<= 20',
       identifyP99MsAt1M: '<= 50',
       memoryRatio: '<= 1.2',
       recallAt10: '>= 0.99',
+    },
+    findSimilar: {
+      ...(findSimilarResults.length > 0
+        ? { date: new Date().toISOString(), note }
+        : { date: earlier.findSimilar?.date, note: earlier.findSimilar?.note }),
+      method:
+        'POST /findsimilars against a trained large face list of random unit vectors (each face its own snapshot ' +
+        'entry, the same kernel as identify), one query face per request through the gateway, half the queries ' +
+        'near a listed face; matchFace with the default 20 candidates, matchPerson with the default threshold; ' +
+        'recall of matchFace (maxNumOfCandidatesReturned 10) against float32 brute force over the seeded faces',
+      results: merge(earlier.findSimilar?.results ?? [], findSimilarResults),
+      targets: { p50MsAt1M: '<= 20', p99MsAt1M: '<= 50', recallAt10: '>= 0.99' },
     },
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Find Similar and Group end to end on the labelled development set: both modes of Find Similar and their
- * candidate counts, strangers left out by matchPerson, Group sorting photos of four people, in both dialects
+ * candidate counts, strangers left out by matchPerson, a trained large face list without the faces deleted since, Group sorting photos of four people, in both dialects
  * and through Microsoft's v1.0 client; model mismatch, unknown and other tenants' faceIds, and bad bodies.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { FaceClient } from '@azure/cognitiveservices-face';
 import { ApiKeyCredentials, type RestError } from '@azure/ms-rest-js';
 import { identifyConfidenceThresholds } from '#contracts';
 import { EnvelopeApi, face, manifest } from './support/api';
-import { Stack } from './support/stack';
+import { Stack, waitFor } from './support/stack';
 
 const alphaKey = 'similar-alpha-key-3c81f0';
 const betaKey = 'similar-beta-key-94d2a7';
@@ -236,6 +236,51 @@ describe('find similar', () => {
     const azureUnknown = await azure('/findsimilars', { faceId: unknown, faceIds: idsOf(others) });
     assert.equal(azureUnknown.status, 400);
     assert.equal((azureUnknown.body as { error: { code: string } }).error.code, 'FaceNotFound');
+  });
+
+  test('a trained large face list: both modes from its training, faces deleted since left out', async () => {
+    const list = '/largefacelists/similar-trained';
+    assert.equal((await alpha('PUT', list, { name: 'trained' })).status, 200);
+    const files = [...others, ...photosOf('nicole_kidman').slice(0, 2), ...strangers.slice(0, 2)];
+    const fileOf = new Map<string, string>();
+    for (const file of files) {
+      const added = await api.call<{ id: string }>('POST', `${list}/persistedfaces`, face(file), {
+        'Ocp-Apim-Subscription-Key': alphaKey,
+      });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      fileOf.set(added.body.data!.id, file);
+    }
+    assert.equal((await alpha('POST', `${list}/train`)).status, 202);
+    await waitFor(
+      async () => (await alpha<{ status: string }>('GET', `${list}/training`)).body.data?.status === 'succeeded',
+      60_000,
+      'training of the large face list',
+    );
+    const search = (mode: string) =>
+      alpha<{ persisted_face_id: string; confidence: number }[]>('POST', '/findsimilars', {
+        faceId: faceIdOf.get(query!),
+        largeFaceListId: 'similar-trained',
+        mode,
+      });
+    const all = await search('matchFace');
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    assert.equal(all.body.data!.length, files.length);
+    assert.ok(others.includes(fileOf.get(all.body.data![0]!.persisted_face_id)!), 'the best is Colin Powell');
+    const same = await search('matchPerson');
+    assert.deepEqual(
+      new Set(same.body.data!.map((similar) => fileOf.get(similar.persisted_face_id))),
+      new Set(others),
+      'matchPerson answers only his faces',
+    );
+
+    const gone = all.body.data![0]!.persisted_face_id;
+    assert.equal((await alpha('DELETE', `${list}/persistedfaces/${gone}`)).status, 200);
+    const afterDelete = await search('matchFace');
+    assert.deepEqual(
+      afterDelete.body.data!.map((similar) => similar.persisted_face_id),
+      all.body.data!.slice(1).map((similar) => similar.persisted_face_id),
+      'the same ranking without the deleted face, before any new training',
+    );
   });
 
   test('face lists are not found yet, in both dialects', async () => {

@@ -250,14 +250,22 @@ export class RecognitionService {
     return rows.map((row) => ({ id: row.persisted_face_id, embedding: littleEndianToFloat32(row.embedding) }));
   }
 
+  /**
+   * Looked up by primary key alone, the list checked here: given the list's columns too, Postgres may walk the
+   * whole list's index (a million faces) when its statistics predate a large import.
+   */
   private async existingListFaces(ref: GroupRef, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows: { persisted_face_id: string }[] = await this.dataSource.query(
-      `SELECT persisted_face_id FROM persisted_face
-       WHERE tenant_id = $1 AND kind = $2 AND group_id = $3 AND persisted_face_id = ANY($4::uuid[])`,
-      [ref.tenantId, ref.kind, ref.groupId, ids],
+    const rows: { persisted_face_id: string; tenant_id: string; kind: string; group_id: string }[] =
+      await this.dataSource.query(
+        `SELECT persisted_face_id, tenant_id, kind, group_id FROM persisted_face WHERE persisted_face_id = ANY($1::uuid[])`,
+        [ids],
+      );
+    return new Set(
+      rows
+        .filter((row) => row.tenant_id === ref.tenantId && row.kind === ref.kind && row.group_id === ref.groupId)
+        .map((row) => row.persisted_face_id),
     );
-    return new Set(rows.map((row) => row.persisted_face_id));
   }
 
   /** The faces clustered by person (faceIds in the order given within each group), and the unmatched ones. */

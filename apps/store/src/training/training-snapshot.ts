@@ -178,18 +178,21 @@ export class TrainingSnapshot {
     const best = new Float32Array(this.memory.buffer, layout.best + q * persons * 4, persons);
     const candidates = new Int32Array(this.memory.buffer, layout.candidates, persons);
     const floor = (minSimilarity - gap) / scale;
-    let count = 0;
-    for (let p = 0; p < persons; p++) if (best[p]! >= floor) candidates[count++] = p;
-
-    // Beyond `limit` candidates, only those within 2B of the limit-th best stage-1 score can still rank.
-    let complete = true;
-    if (count > limit) {
-      complete = false;
-      const cutoff = kthLargest(candidates.subarray(0, count), best, limit) - slack / scale;
-      let kept = 0;
-      for (let i = 0; i < count; i++) if (best[candidates[i]!]! >= cutoff) candidates[kept++] = candidates[i]!;
-      count = kept;
+    // Beyond `limit` candidates, only those within 2B of the limit-th best stage-1 score can still rank. Two
+    // plain passes over the scores: a large face list has one entry per face, and matchFace passes them all.
+    const top = new TopScores(limit);
+    let passing = 0;
+    for (let p = 0; p < persons; p++) {
+      const score = best[p]!;
+      if (score >= floor) {
+        passing++;
+        top.offer(score);
+      }
     }
+    let complete = passing <= limit;
+    const cutoff = complete ? floor : Math.max(floor, top.lowest() - slack / scale);
+    let count = 0;
+    for (let p = 0; p < persons; p++) if (best[p]! >= cutoff) candidates[count++] = p;
     this.kernel.refine(
       layout.codes,
       layout.scales,
@@ -298,12 +301,39 @@ function layoutFor(rows: number, persons: number, dim: number): Layout {
   return { ...layout, total: Math.max(offset, pageBytes) };
 }
 
-/** The k-th largest score among the listed persons (k ≤ list length), by a min-heap of the k best. */
-function kthLargest(list: Int32Array, scores: Float32Array, k: number): number {
-  const heap = new Float32Array(k);
-  let size = 0;
-  const siftDown = (i: number) => {
-    for (;;) {
+/** The `k` largest scores offered, in a min-heap: `lowest` is the k-th largest once k were offered. */
+class TopScores {
+  private readonly heap: Float32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.heap = new Float32Array(k);
+  }
+
+  offer(score: number): void {
+    const heap = this.heap;
+    if (this.size < this.k) {
+      let i = this.size++;
+      heap[i] = score;
+      while (i > 0 && heap[(i - 1) >> 1]! > heap[i]!) {
+        const parent = (i - 1) >> 1;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (score > heap[0]!) {
+      heap[0] = score;
+      this.siftDown();
+    }
+  }
+
+  lowest(): number {
+    return this.heap[0]!;
+  }
+
+  private siftDown(): void {
+    const heap = this.heap;
+    const size = this.size;
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
@@ -313,21 +343,5 @@ function kthLargest(list: Int32Array, scores: Float32Array, k: number): number {
       [heap[i], heap[m]] = [heap[m]!, heap[i]!];
       i = m;
     }
-  };
-  for (const person of list) {
-    const score = scores[person]!;
-    if (size < k) {
-      let i = size++;
-      heap[i] = score;
-      while (i > 0 && heap[(i - 1) >> 1]! > heap[i]!) {
-        const parent = (i - 1) >> 1;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-        i = parent;
-      }
-    } else if (score > heap[0]!) {
-      heap[0] = score;
-      siftDown(0);
-    }
   }
-  return heap[0]!;
 }
