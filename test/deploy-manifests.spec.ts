@@ -719,6 +719,8 @@ test('the examples in docs/deploy.md parse, validate where a schema is at hand, 
 // docker-compose.yml
 
 interface ComposeService {
+  image?: string;
+  build?: { args?: Record<string, string> };
   hostname?: string;
   command?: string[];
   environment?: Record<string, string>;
@@ -767,10 +769,24 @@ test('compose: no variable is required to parse the file, so ps and down work wi
   assert.match(compose.services.gateway!.environment!.API_KEYS!, /^\$\{VISAGE_API_KEYS:-\}$/);
 });
 
-test('compose: published ports bind to a chosen address, loopback unless set', () => {
+test('compose: published ports bind to a chosen address and port, loopback unless set', () => {
   const published = Object.values(compose.services).flatMap((service) => service.ports ?? []);
   assert.ok(published.length > 0);
   for (const port of published) {
-    assert.match(String(port), /^\$\{VISAGE_BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/);
+    assert.match(String(port), /^\$\{VISAGE_BIND_ADDRESS:-127\.0\.0\.1\}:\$\{VISAGE_PORT:-\d+\}:\d+$/);
   }
+});
+
+test('compose: base images are variables with the official images as defaults (stand-ins where offline)', () => {
+  const { services } = compose;
+  assert.equal(services.rabbitmq!.image, '${VISAGE_RABBITMQ_IMAGE:-rabbitmq:3.13-management}');
+  assert.equal(services.postgres!.image, '${VISAGE_POSTGRES_IMAGE:-postgres:16}');
+  for (const name of ['store', 'detector', 'gateway']) {
+    assert.equal(services[name]!.build?.args?.BASE_IMAGE, '${VISAGE_NODE_IMAGE:-node:20-bookworm-slim}', name);
+  }
+  const dockerfile = readFileSync(path.join(repoRoot, 'deploy', 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /^ARG BASE_IMAGE=node:20-bookworm-slim$/m);
+  // A CA for npm reaches the build as a secret mount only, never as a file in a layer.
+  assert.match(dockerfile, /--mount=type=secret,id=npm_ca/);
+  assert.doesNotMatch(dockerfile, /^(COPY|ADD)\b.*(\.crt|\.pem|npm_ca)/m);
 });
