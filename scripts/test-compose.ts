@@ -298,6 +298,12 @@ async function main(): Promise<void> {
       }
     });
 
+    // For comparison with the memory limits of deploy/k8s.
+    const ids = run([...compose, 'ps', '-q'], { env })
+      .split('\n')
+      .filter(Boolean);
+    console.log(run(['docker', 'stats', '--no-stream', '--format', '{{.Name}}: {{.MemUsage}}', ...ids]).trim());
+
     await phase('rabbitmq restarted, all healthy again', async () => {
       run([...compose, 'restart', 'rabbitmq'], { env, stdio: 'inherit' });
       await waitHealthy(compose, env);

@@ -48,6 +48,7 @@ interface Container {
   name: string;
   image?: string;
   command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: JsonObject }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
@@ -458,11 +459,15 @@ test('every object lives in the visage namespace with consistent labels', () => 
   }
 });
 
-test('the three services run the one image with the command of their service', () => {
+test('the three services run the one image with the command of their service, under its init', () => {
+  const dockerfile = readFileSync(path.join(repoRoot, 'deploy', 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /^ENTRYPOINT \["tini", "--"\]$/m, 'the image runs its command under tini');
   for (const { o, pod, component } of deployments(rendered.base)) {
     const container = pod.containers[0]!;
     assert.equal(container.image, 'visage:latest', o.metadata.name);
-    assert.deepEqual(container.command, ['node', `dist/apps/${component}/src/main.js`], o.metadata.name);
+    // `command` would replace the image's entrypoint (tini), and Node.js as PID 1 does not stop on SIGTERM.
+    assert.equal(container.command, undefined, o.metadata.name);
+    assert.deepEqual(container.args, ['node', `dist/apps/${component}/src/main.js`], o.metadata.name);
     assert.ok(existsSync(path.join(repoRoot, 'apps', component, 'src', 'main.ts')), `${component} entry point`);
   }
   assert.deepEqual(
