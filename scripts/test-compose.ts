@@ -6,9 +6,9 @@
  * restarts RabbitMQ and checks a write and an identify again, and always takes the stack down with its volumes.
  * Needs a running Docker engine and `docker compose` or `docker-compose`.
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EnvelopeApi, face, manifest } from '../test/support/api';
@@ -84,25 +84,83 @@ function npmCaFile(): string | undefined {
   );
 }
 
-/** Images named in the environment, or the stand-ins built (when missing) from Debian packages. */
-function baseImages(): Record<string, string> {
-  const names = ['VISAGE_NODE_IMAGE', 'VISAGE_RABBITMQ_IMAGE', 'VISAGE_POSTGRES_IMAGE'];
-  if (names.every((name) => process.env[name])) {
-    return Object.fromEntries(names.map((name) => [name, process.env[name]!]));
+/** Runs a command without blocking, its output to the console or, with logFile, to a file printed if it fails. */
+function runAsync(command: string[], options: { env?: NodeJS.ProcessEnv; logFile?: string } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0]!, command.slice(1), {
+      cwd: repoRoot,
+      env: options.env ?? process.env,
+      stdio: ['ignore', options.logFile ? 'pipe' : 'inherit', options.logFile ? 'pipe' : 'inherit'],
+    });
+    const log = options.logFile ? createWriteStream(options.logFile) : undefined;
+    if (log) {
+      child.stdout?.pipe(log);
+      child.stderr?.pipe(log);
+    }
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const settle = () => {
+        if (code === 0) return resolve();
+        if (options.logFile) {
+          console.error(readFileSync(options.logFile, 'utf8').split('\n').slice(-40).join('\n'));
+        }
+        reject(new Error(`${command.join(' ')} exited with ${code}`));
+      };
+      if (log) log.end(settle);
+      else settle();
+    });
+  });
+}
+
+const imageVariables = ['VISAGE_NODE_IMAGE', 'VISAGE_RABBITMQ_IMAGE', 'VISAGE_POSTGRES_IMAGE'] as const;
+
+/**
+ * The images named in the environment, or the stand-ins: the Node.js one built (when missing) at once, since the
+ * visage image starts from it; the Postgres and RabbitMQ ones by the returned promise, meanwhile.
+ */
+function baseImages(logDir: string): { images: Record<string, string>; rest: Promise<void> } {
+  if (imageVariables.every((name) => process.env[name])) {
+    return {
+      images: Object.fromEntries(imageVariables.map((name) => [name, process.env[name]!])),
+      rest: Promise.resolve(),
+    };
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'visage-standins-'));
-  try {
-    const envFile = path.join(dir, 'standins.env');
-    run(['bash', 'deploy/standins/build.sh', '--env-file', envFile], { stdio: ['ignore', 'inherit', 'inherit'] });
-    return Object.fromEntries(
-      readFileSync(envFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => line.split('=', 2) as [string, string]),
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const envFile = path.join(logDir, 'standins.env');
+  const script = ['bash', 'deploy/standins/build.sh', '--env-file', envFile];
+  run([...script, 'node'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const images = Object.fromEntries(
+    readFileSync(envFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
+  return {
+    images,
+    rest: runAsync([...script, 'postgres', 'rabbitmq'], { logFile: path.join(logDir, 'standins.log') }),
+  };
+}
+
+/** Builds visage:latest on the Node.js image, with npm's CA as a build secret where npm has one. */
+function buildVisage(nodeImage: string): Promise<void> {
+  const { command, env } = buildCommand();
+  const caFile = npmCaFile();
+  return runAsync(
+    [
+      'nice',
+      '-n',
+      '10',
+      ...command,
+      ...(caFile ? ['--secret', `id=npm_ca,src=${caFile}`] : []),
+      '--build-arg',
+      `BASE_IMAGE=${nodeImage}`,
+      '--file',
+      'deploy/Dockerfile',
+      '--tag',
+      'visage:latest',
+      '.',
+    ],
+    { env: { ...process.env, ...env } },
+  );
 }
 
 interface ContainerState {
@@ -258,28 +316,18 @@ async function main(): Promise<void> {
     await phase('leftovers of an earlier run removed', () =>
       run([...compose, 'down', '-v', '--remove-orphans'], { env }),
     );
-    Object.assign(env, await phase('base images (stand-ins built when missing)', baseImages));
-    await phase('visage image built', () => {
-      const { command, env: buildEnv } = buildCommand();
-      const caFile = npmCaFile();
-      run(
-        [
-          'nice',
-          '-n',
-          '10',
-          ...command,
-          ...(caFile ? ['--secret', `id=npm_ca,src=${caFile}`] : []),
-          '--build-arg',
-          `BASE_IMAGE=${env.VISAGE_NODE_IMAGE}`,
-          '--file',
-          'deploy/Dockerfile',
-          '--tag',
-          'visage:latest',
-          '.',
-        ],
-        { env: { ...process.env, ...buildEnv }, stdio: ['ignore', 'inherit', 'inherit'] },
+    const logDir = mkdtempSync(path.join(tmpdir(), 'visage-compose-test-'));
+    try {
+      const { images, rest } = await phase('Node.js base image (stand-in built when missing)', () =>
+        baseImages(logDir),
       );
-    });
+      Object.assign(env, images);
+      await phase('visage image built (Postgres and RabbitMQ stand-ins meanwhile, when missing)', () =>
+        Promise.all([buildVisage(images.VISAGE_NODE_IMAGE!), rest]),
+      );
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
     started = true;
     await phase('stack started', () => run([...compose, 'up', '-d', '--no-build'], { env, stdio: 'inherit' }));
     await phase(`all ${containerCount} containers healthy`, () => waitHealthy(compose, env));

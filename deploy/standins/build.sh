@@ -5,6 +5,7 @@
 #   postgres  Debian's PostgreSQL, with an entrypoint that honours POSTGRES_USER/PASSWORD/DB and the data volume
 #   rabbitmq  Debian's RabbitMQ (3.10), with RABBITMQ_DEFAULT_USER/PASS and the plugins the compose file mounts
 # For sites that cannot reach Docker Hub. An image that exists already is not built again (--force rebuilds).
+# Builds the three, or those named (node, postgres, rabbitmq), and the Debian image they start from.
 # Prints the variables that make docker-compose.yml use the stand-ins; --env-file FILE also writes them there.
 # Needs root (debootstrap), a running Docker engine, and Node.js 20 installed on this machine.
 set -euo pipefail
@@ -13,14 +14,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 prefix=${VISAGE_STANDIN_PREFIX:-visage-standin}
 force=false
 env_file=
+wanted=()
 while [ $# -gt 0 ]; do
   case $1 in
     --force) force=true ;;
     --env-file) env_file=$2; shift ;;
-    *) echo "usage: $0 [--force] [--env-file FILE]" >&2; exit 2 ;;
+    node | postgres | rabbitmq) wanted+=("$1") ;;
+    *) echo "usage: $0 [--force] [--env-file FILE] [node] [postgres] [rabbitmq]" >&2; exit 2 ;;
   esac
   shift
 done
+[ ${#wanted[@]} -gt 0 ] || wanted=(node postgres rabbitmq)
+wants() { [[ " ${wanted[*]} " == *" $1 "* ]]; }
 
 base_image=$prefix/debian:bookworm
 node_image=$prefix/node:20
@@ -65,13 +70,18 @@ else
     >"$rootfs.log" 2>&1 || { tail -n 30 "$rootfs.log" >&2; exit 1; }
   rm -f "$rootfs.log"
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  # As in the official debian images: dpkg without fsync (a failed build is thrown away), no recommends.
+  echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/container-unsafe-io"
+  echo 'APT::Install-Recommends "false";' >"$rootfs/etc/apt/apt.conf.d/container-no-recommends"
   tar -C "$rootfs" -c . | docker import --change 'CMD ["bash"]' - "$base_image" >/dev/null
   rm -rf "$rootfs"
   trap - EXIT
   echo "$base_image built ($((SECONDS - started)) s)"
 fi
 
-if exists "$node_image"; then
+if ! wants node; then
+  :
+elif exists "$node_image"; then
   echo "$node_image exists"
 else
   step=$SECONDS
@@ -91,6 +101,7 @@ else
 fi
 
 for service in postgres rabbitmq; do
+  wants "$service" || continue
   image_var=${service}_image
   if exists "${!image_var}"; then
     echo "${!image_var} exists"
