@@ -48,6 +48,7 @@ interface Container {
   name: string;
   image?: string;
   command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: JsonObject }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
@@ -458,11 +459,15 @@ test('every object lives in the visage namespace with consistent labels', () => 
   }
 });
 
-test('the three services run the one image with the command of their service', () => {
+test('the three services run the one image with the command of their service, under its init', () => {
+  const dockerfile = readFileSync(path.join(repoRoot, 'deploy', 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /^ENTRYPOINT \["tini", "--"\]$/m, 'the image runs its command under tini');
   for (const { o, pod, component } of deployments(rendered.base)) {
     const container = pod.containers[0]!;
     assert.equal(container.image, 'visage:latest', o.metadata.name);
-    assert.deepEqual(container.command, ['node', `dist/apps/${component}/src/main.js`], o.metadata.name);
+    // `command` would replace the image's entrypoint (tini), and Node.js as PID 1 does not stop on SIGTERM.
+    assert.equal(container.command, undefined, o.metadata.name);
+    assert.deepEqual(container.args, ['node', `dist/apps/${component}/src/main.js`], o.metadata.name);
     assert.ok(existsSync(path.join(repoRoot, 'apps', component, 'src', 'main.ts')), `${component} entry point`);
   }
   assert.deepEqual(
@@ -719,6 +724,8 @@ test('the examples in docs/deploy.md parse, validate where a schema is at hand, 
 // docker-compose.yml
 
 interface ComposeService {
+  image?: string;
+  build?: { args?: Record<string, string> };
   hostname?: string;
   command?: string[];
   environment?: Record<string, string>;
@@ -767,10 +774,24 @@ test('compose: no variable is required to parse the file, so ps and down work wi
   assert.match(compose.services.gateway!.environment!.API_KEYS!, /^\$\{VISAGE_API_KEYS:-\}$/);
 });
 
-test('compose: published ports bind to a chosen address, loopback unless set', () => {
+test('compose: published ports bind to a chosen address and port, loopback unless set', () => {
   const published = Object.values(compose.services).flatMap((service) => service.ports ?? []);
   assert.ok(published.length > 0);
   for (const port of published) {
-    assert.match(String(port), /^\$\{VISAGE_BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/);
+    assert.match(String(port), /^\$\{VISAGE_BIND_ADDRESS:-127\.0\.0\.1\}:\$\{VISAGE_PORT:-\d+\}:\d+$/);
   }
+});
+
+test('compose: base images are variables with the official images as defaults (stand-ins where offline)', () => {
+  const { services } = compose;
+  assert.equal(services.rabbitmq!.image, '${VISAGE_RABBITMQ_IMAGE:-rabbitmq:3.13-management}');
+  assert.equal(services.postgres!.image, '${VISAGE_POSTGRES_IMAGE:-postgres:16}');
+  for (const name of ['store', 'detector', 'gateway']) {
+    assert.equal(services[name]!.build?.args?.BASE_IMAGE, '${VISAGE_NODE_IMAGE:-node:20-bookworm-slim}', name);
+  }
+  const dockerfile = readFileSync(path.join(repoRoot, 'deploy', 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /^ARG BASE_IMAGE=node:20-bookworm-slim$/m);
+  // A CA for npm reaches the build as a secret mount only, never as a file in a layer.
+  assert.match(dockerfile, /--mount=type=secret,id=npm_ca/);
+  assert.doesNotMatch(dockerfile, /^(COPY|ADD)\b.*(\.crt|\.pem|npm_ca)/m);
 });
