@@ -4,20 +4,18 @@
  * `personGroupId`; its own id namespace, error codes and person limit; tenants kept apart.
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { getLongRunningPoller, isUnexpected, type FaceClient as RestClient } from '@azure-rest/ai-vision-face';
 import type { FaceClient } from '@azure/cognitiveservices-face';
 import type { EnvelopeApi } from './support/api';
 import { face } from './support/api';
-import { keyedEnvelope, restClient, servePhoto, v5Client, v5Refusal } from './support/azure-clients';
-import { Stack, waitFor } from './support/stack';
+import { TwoTenantStack, v5Refusal } from './support/azure-clients';
+import { waitFor, type Stack } from './support/stack';
 
-const keys = { alpha: 'alpha-key-0123456789abcdef', beta: 'beta-key-0123456789abcdef' };
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+let tenants: TwoTenantStack;
 let stack: Stack;
-let imageServer: Server;
 let imageUrl = '';
 let v5: FaceClient;
 let rest: RestClient;
@@ -25,20 +23,15 @@ let api: EnvelopeApi;
 let beta: EnvelopeApi;
 
 before(async () => {
-  ({ url: imageUrl, server: imageServer } = await servePhoto(face('hans_blix_01.jpg')));
-  stack = await Stack.start({
-    env: { URL_FETCH_ALLOW: '127.0.0.1/32', API_KEYS: `${keys.alpha}:alpha,${keys.beta}:beta` },
-  });
-  v5 = v5Client(stack.baseUrl, keys.alpha);
-  rest = restClient(stack.baseUrl, keys.alpha);
-  api = keyedEnvelope(stack.baseUrl, keys.alpha);
-  beta = keyedEnvelope(stack.baseUrl, keys.beta);
+  tenants = await TwoTenantStack.start(face('hans_blix_01.jpg'));
+  ({ stack, imageUrl } = tenants);
+  v5 = tenants.v5();
+  rest = tenants.rest();
+  api = tenants.envelope('alpha');
+  beta = tenants.envelope('beta');
 });
 
-after(async () => {
-  await stack?.stop();
-  imageServer?.close();
-});
+after(() => tenants?.stop());
 
 describe('v5 FaceClient: personGroup and personGroupPerson', () => {
   test('groups: create, get, list, update, delete, with Azure codes', async () => {

@@ -6,6 +6,7 @@ import { FaceClient } from '@azure/cognitiveservices-face';
 import { AzureKeyCredential } from '@azure/core-auth';
 import { ApiKeyCredentials, type RestError } from '@azure/ms-rest-js';
 import { EnvelopeApi } from './api';
+import { Stack } from './stack';
 
 export function v5Client(baseUrl: string, key: string): FaceClient {
   return new FaceClient(new ApiKeyCredentials({ inHeader: { 'Ocp-Apim-Subscription-Key': key } }), baseUrl);
@@ -45,4 +46,37 @@ export async function servePhoto(photo: Buffer): Promise<{ url: string; server: 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/face.jpg`, server };
+}
+
+/**
+ * A stack with two tenants, `alpha` and `beta`, each with a key; Microsoft's clients and the envelope dialect as
+ * alpha, the envelope as beta; and a photo served on loopback for the add-from-URL calls.
+ */
+export class TwoTenantStack {
+  private constructor(
+    readonly stack: Stack,
+    readonly imageUrl: string,
+    private readonly imageServer: Server,
+  ) {}
+
+  static readonly keys = { alpha: 'alpha-key-0123456789abcdef', beta: 'beta-key-0123456789abcdef' };
+
+  static async start(photo: Buffer): Promise<TwoTenantStack> {
+    const { url, server } = await servePhoto(photo);
+    const { alpha, beta } = TwoTenantStack.keys;
+    const stack = await Stack.start({
+      env: { URL_FETCH_ALLOW: '127.0.0.1/32', API_KEYS: `${alpha}:alpha,${beta}:beta` },
+    });
+    return new TwoTenantStack(stack, url, server);
+  }
+
+  readonly v5 = (): FaceClient => v5Client(this.stack.baseUrl, TwoTenantStack.keys.alpha);
+  readonly rest = (): RestClient => restClient(this.stack.baseUrl, TwoTenantStack.keys.alpha);
+  readonly envelope = (tenant: 'alpha' | 'beta'): EnvelopeApi =>
+    keyedEnvelope(this.stack.baseUrl, TwoTenantStack.keys[tenant]);
+
+  async stop(): Promise<void> {
+    await this.stack.stop();
+    this.imageServer.close();
+  }
 }
