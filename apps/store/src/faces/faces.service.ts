@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   Limits,
@@ -17,6 +16,7 @@ import { DATA_SOURCE } from '../database/database.module';
 import { PersistedFaceEntity, PersonEntity } from '../database/entities';
 import { persistedFaceView } from '../database/views';
 import { applyOnce, replayOf } from '../idempotency/applied-writes';
+import { newFaceReply, type AddFaceOutcome } from './face-write';
 import { PersonsService } from '../persons/persons.service';
 
 @Injectable()
@@ -33,13 +33,7 @@ export class FacesService {
    * one statement: one round trip and one commit.
    */
   async add(request: AddFaceRequest): Promise<AddFaceReply> {
-    const reply: AddFaceReply = {
-      persistedFaceId: randomUUID(),
-      createdAt: new Date().toISOString(),
-      faceRectangle: request.faceRectangle,
-      detectionModel: request.detectionModel,
-      recognitionModel: request.recognitionModel,
-    };
+    const reply = newFaceReply(request);
     const [outcome] = (await this.dataSource.query(addFaceOnce, [
       request.requestId,
       request.personId,
@@ -119,13 +113,6 @@ export class FacesService {
     if (!row) throw new VisageError('PERSISTED_FACE_NOT_FOUND');
     return row;
   }
-}
-
-interface AddFaceOutcome {
-  prior_fingerprint: string | null;
-  prior_reply: unknown;
-  face_count: number | null;
-  added: boolean;
 }
 
 /**

@@ -2,7 +2,6 @@
  * The faces of face lists and large face lists: no person, the list owns and counts them. Adding and deleting
  * are applied through the list's shard (one at a time per list), like a person's faces through the person's.
  */
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   Collections,
@@ -24,6 +23,7 @@ import { IsNull, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { CollectionEntity, PersistedFaceEntity } from '../database/entities';
 import { listFaceView } from '../database/views';
+import { newFaceReply, type AddFaceOutcome } from '../faces/face-write';
 import { GroupsService } from '../groups/groups.service';
 import { applyOnce, replayOf } from '../idempotency/applied-writes';
 
@@ -36,13 +36,7 @@ export class ListFacesService {
 
   /** The list's limit is checked with its row locked; replay check, insert, count and result are one statement. */
   async add(request: AddListFaceRequest): Promise<AddFaceReply> {
-    const reply: AddFaceReply = {
-      persistedFaceId: randomUUID(),
-      createdAt: new Date().toISOString(),
-      faceRectangle: request.faceRectangle,
-      detectionModel: request.detectionModel,
-      recognitionModel: request.recognitionModel,
-    };
+    const reply = newFaceReply(request);
     const maxFaces = this.listRules(request).maxFaces!;
     const [outcome] = (await this.dataSource.query(addListFaceOnce, [
       request.requestId,
@@ -59,7 +53,7 @@ export class ListFacesService {
       maxFaces,
       request.fingerprint,
       JSON.stringify(reply),
-    ])) as AddListFaceOutcome[];
+    ])) as AddFaceOutcome[];
     if (outcome!.prior_fingerprint !== null) {
       return replayOf(request, { fingerprint: outcome!.prior_fingerprint, reply: outcome!.prior_reply });
     }
@@ -160,13 +154,6 @@ const faceColumns = {
   faceRectangle: true,
   createdAt: true,
 } as const;
-
-interface AddListFaceOutcome {
-  prior_fingerprint: string | null;
-  prior_reply: unknown;
-  face_count: number | null;
-  added: boolean;
-}
 
 /**
  * $1 request id, $2 tenant, $3 kind, $4 list, $5 persisted face id, $6 user data, $7 detection model,
