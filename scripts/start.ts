@@ -1,7 +1,9 @@
 /**
- * `npm start`: checks that Postgres and RabbitMQ answer (failing within seconds with a message naming the one
- * that does not), then runs the store (which migrates the database), the detector and the gateway as child
- * processes, and reports when the gateway is ready. Stops all three on SIGINT/SIGTERM or when one dies.
+ * `npm start`. With neither AMQP_URL nor DATABASE_URL it runs Visage as one process with its own embedded
+ * PostgreSQL (the standalone mode; DATABASE_URL alone: one process on that database). With both it checks that
+ * Postgres and RabbitMQ answer (failing within seconds with a message naming the one that does not), then runs
+ * the store (which migrates the database), the detector and the gateway as child processes. Either way it reports
+ * when the gateway is ready, and stops everything on SIGINT/SIGTERM or when a process dies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -9,8 +11,8 @@ import { connect } from 'amqplib';
 import { Client } from 'pg';
 
 const env = process.env;
-const amqpUrl = env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/visage';
+const amqpUrl = env.AMQP_URL ?? '';
+const databaseUrl = env.DATABASE_URL ?? '';
 const port = env.PORT ?? '8080';
 const host = env.HOST ?? '127.0.0.1';
 const distRoot = path.resolve(__dirname, '..');
@@ -56,9 +58,7 @@ async function waitForReady(children: ChildProcess[], deadlineMs: number): Promi
     try {
       const response = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${port}/ready`);
       if (response.ok) {
-        console.log(
-          JSON.stringify({ level: 'log', context: 'visage', message: `Visage ready on http://${host}:${port}` }),
-        );
+        log(`Visage ready on http://${host}:${port}`);
         return;
       }
     } catch {
@@ -69,8 +69,29 @@ async function waitForReady(children: ChildProcess[], deadlineMs: number): Promi
   console.error(JSON.stringify({ level: 'warn', context: 'visage', message: 'Not ready after 120 s; still trying' }));
 }
 
+type Mode = 'standalone' | 'distributed';
+
+function chooseMode(): Mode {
+  if (!amqpUrl) return 'standalone';
+  if (!databaseUrl) {
+    throw new Error(
+      'AMQP_URL is set but DATABASE_URL is not: the distributed services need both. Set DATABASE_URL, or unset ' +
+        'AMQP_URL to run Visage as one process.',
+    );
+  }
+  return 'distributed';
+}
+
+function log(message: string): void {
+  console.log(JSON.stringify({ level: 'log', context: 'visage', message }));
+}
+
 async function main(): Promise<void> {
-  await Promise.all([checkPostgres(), checkRabbitMq()]);
+  const mode = chooseMode();
+  if (mode === 'distributed') {
+    log('Distributed mode (AMQP_URL and DATABASE_URL are set): store, detector and gateway as three processes');
+    await Promise.all([checkPostgres(), checkRabbitMq()]);
+  }
   const children: ChildProcess[] = [];
   let stopping = false;
   const stopAll = (code: number) => {
@@ -96,9 +117,8 @@ async function main(): Promise<void> {
     });
     children.push(child);
   };
-  run('store');
-  run('detector');
-  run('gateway');
+  if (mode === 'standalone') run('standalone');
+  else for (const service of ['store', 'detector', 'gateway']) run(service);
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
   await waitForReady(children, 120_000);

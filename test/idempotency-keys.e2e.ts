@@ -15,14 +15,14 @@ import {
   pruneAppliedWrites,
 } from '../apps/store/src/idempotency/applied-writes';
 import { face, sendRequest } from './support/api';
-import { postgresUrl, Stack, waitFor } from './support/stack';
+import { Stack, waitFor } from './support/stack';
 
 let stack: Stack;
 let dataSource: DataSource;
 
 before(async () => {
   stack = await Stack.start();
-  dataSource = createDataSource(`${postgresUrl}/${stack.database}`, 3);
+  dataSource = createDataSource(stack.databaseUrl, 3);
   await dataSource.initialize();
 });
 

@@ -1,10 +1,14 @@
 /**
- * Starts the real services (compiled JS) as child processes against the real RabbitMQ and Postgres, each test
- * file in its own vhost and database so runs never collide, and tears everything down afterwards.
+ * Starts the real Visage (compiled JS) as child processes and tears everything down afterwards. In the
+ * distributed mode: the three services against the real RabbitMQ and Postgres, each test file in its own vhost and
+ * database so runs never collide. In the standalone mode (VISAGE_TEST_MODE=standalone): the one process with its
+ * embedded PostgreSQL in a fresh data folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -17,6 +21,10 @@ const managementUrl = process.env.TEST_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:
 export const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 export type Service = 'gateway' | 'detector' | 'store';
+export type TestMode = 'distributed' | 'standalone';
+
+/** The mode `npm test` runs this file in; suites that need the distributed services only run distributed. */
+export const testMode: TestMode = process.env.VISAGE_TEST_MODE === 'standalone' ? 'standalone' : 'distributed';
 
 export interface StackOptions {
   /** Extra environment for every service. */
@@ -25,13 +33,17 @@ export interface StackOptions {
   detectorWorkers?: number;
 }
 
+/** In the standalone mode one process is the gateway, the detector and the store. */
+type Process = Service | 'standalone';
+
 export class Stack {
   readonly baseUrl: string;
-  private readonly processes = new Map<ChildProcess, Service>();
+  private readonly processes = new Map<ChildProcess, Process>();
   private readonly recentErrors: string[] = [];
-  private readonly output = new Map<Service, string[]>();
+  private readonly output = new Map<Process, string[]>();
 
   private constructor(
+    readonly mode: TestMode,
     readonly id: string,
     readonly vhost: string,
     readonly database: string,
@@ -43,15 +55,8 @@ export class Stack {
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const id = randomBytes(4).toString('hex');
-    const vhost = `visage-test-${id}`;
-    const database = `visage_test_${id}`;
-    await management('PUT', `/api/vhosts/${vhost}`);
-    await management('PUT', `/api/permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
     const port = await freePort();
-    const env: Record<string, string> = {
-      AMQP_URL: brokerUrl(vhost),
-      RABBITMQ_MANAGEMENT_URL: managementUrl,
-      DATABASE_URL: `${postgresUrl}/${database}`,
+    const common: Record<string, string> = {
       PORT: String(port),
       HOST: '127.0.0.1',
       SHARD_COUNT: String(options.shardCount ?? 8),
@@ -64,9 +69,32 @@ export class Stack {
       DETECTOR_OPS_PORT: '0',
       STORE_OPS_PORT: '0',
       GATEWAY_OPS_PORT: '0',
+    };
+    if (testMode === 'standalone') {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'visage-test-'));
+      const env = {
+        ...common,
+        VISAGE_DATA_DIR: dataDir,
+        EMBEDDED_POSTGRES_PORT: String(await freePort()),
+        ...options.env,
+      };
+      const stack = new Stack('standalone', id, '', 'visage', port, env);
+      stack.launch('standalone');
+      await stack.waitReady();
+      return stack;
+    }
+    const vhost = `visage-test-${id}`;
+    const database = `visage_test_${id}`;
+    await management('PUT', `/api/vhosts/${vhost}`);
+    await management('PUT', `/api/permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
+    const env: Record<string, string> = {
+      AMQP_URL: brokerUrl(vhost),
+      RABBITMQ_MANAGEMENT_URL: managementUrl,
+      DATABASE_URL: `${postgresUrl}/${database}`,
+      ...common,
       ...options.env,
     };
-    const stack = new Stack(id, vhost, database, port, env);
+    const stack = new Stack('distributed', id, vhost, database, port, env);
     stack.spawn('store');
     stack.spawn('detector');
     stack.spawn('gateway');
@@ -76,8 +104,18 @@ export class Stack {
 
   /** Starts one more process of a service, optionally with extra environment (a failpoint, say). */
   spawn(service: Service, extraEnv: Record<string, string> = {}): ChildProcess {
+    if (this.mode === 'standalone') throw new Error(`A standalone stack has no separate ${service} to start`);
+    return this.launch(service, extraEnv);
+  }
+
+  private launch(service: Process, extraEnv: Record<string, string> = {}): ChildProcess {
+    const inherited = { ...process.env };
+    if (service === 'standalone') {
+      delete inherited.AMQP_URL;
+      delete inherited.DATABASE_URL;
+    }
     const child = spawn(process.execPath, [path.join(distRoot, 'apps', service, 'src', 'main.js')], {
-      env: { ...process.env, ...this.env, ...extraEnv },
+      env: { ...inherited, ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines = this.output.get(service) ?? [];
@@ -103,11 +141,15 @@ export class Stack {
 
   /** Recent log lines (stdout) of every process of a service. */
   logs(service: Service): string[] {
-    return [...(this.output.get(service) ?? [])];
+    return [...(this.output.get(this.processOf(service)) ?? [])];
   }
 
   running(service: Service): ChildProcess[] {
-    return [...this.processes].filter(([, s]) => s === service).map(([c]) => c);
+    return [...this.processes].filter(([, s]) => s === this.processOf(service)).map(([c]) => c);
+  }
+
+  private processOf(service: Service): Process {
+    return this.mode === 'standalone' ? 'standalone' : service;
   }
 
   async kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -126,22 +168,51 @@ export class Stack {
   }
 
   get amqpUrl(): string {
+    if (this.mode === 'standalone') throw new Error('A standalone stack has no broker');
     return this.env.AMQP_URL!;
   }
 
+  /** The database the store uses: the embedded one in the standalone mode. */
+  get databaseUrl(): string {
+    if (this.mode === 'distributed') return this.env.DATABASE_URL!;
+    const password = readFileSync(path.join(this.env.VISAGE_DATA_DIR!, 'postgres.password'), 'utf8').trim();
+    return `postgres://visage:${password}@127.0.0.1:${this.env.EMBEDDED_POSTGRES_PORT}/visage`;
+  }
+
   async db(): Promise<Client> {
-    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    const client = new Client({ connectionString: this.databaseUrl });
     await client.connect();
     return client;
   }
 
   async stop(): Promise<void> {
+    if (this.mode === 'standalone') return this.stopStandalone();
     await Promise.all([...this.processes.keys()].map((child) => this.kill(child, 'SIGKILL')));
     await management('DELETE', `/api/vhosts/${this.vhost}`).catch(() => undefined);
     const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
+  }
+
+  /** SIGTERM, so the process stops its PostgreSQL; a process that hangs is killed, and its server after it. */
+  private async stopStandalone(): Promise<void> {
+    const dataDir = this.env.VISAGE_DATA_DIR!;
+    for (const child of this.processes.keys()) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await this.kill(child, 'SIGTERM');
+      clearTimeout(timer);
+    }
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    if (existsSync(pidFile)) {
+      const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+      try {
+        process.kill(pid, 'SIGQUIT');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

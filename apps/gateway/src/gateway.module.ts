@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { apiControllers } from './api-controllers';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
@@ -23,9 +23,10 @@ import { VerifyUseCases } from './verify/verify.use-cases';
 import { GatewayConfig } from './gateway.config';
 import { GroupModelCache } from './groups/group-model.cache';
 import { GroupsUseCases } from './groups/groups.use-cases';
+import type { Deployment } from './health/deployment';
 import { ReadinessProbe } from './health/readiness-probe';
 import { ImageFetcher, parseAllowList } from './images/image-fetcher';
-import { RpcModule } from './messaging/rpc.module';
+import { MessagingModule } from './messaging/messaging.module';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ApiDescription, OpenApiController } from './openapi/openapi.controller';
 import { PersonsUseCases } from './persons/persons.use-cases';
@@ -34,15 +35,15 @@ import { Limits } from '#contracts';
 
 @Module({})
 export class GatewayModule implements NestModule {
-  static register(config: GatewayConfig, rpc: RpcClient, keys: ApiKeys): DynamicModule {
+  static register(config: GatewayConfig, client: MessageClient, keys: ApiKeys, deployment: Deployment): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [RpcModule.forClient(rpc)],
+      imports: [MessagingModule.forClient(client)],
       controllers: [...apiControllers, OpenApiController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: ApiKeys, useValue: keys },
-        { provide: ReadinessProbe, useValue: ReadinessProbe.overRpc(rpc) },
+        { provide: ReadinessProbe, useValue: ReadinessProbe.overMessaging(client, deployment) },
         { provide: ApiDescription, useValue: new ApiDescription(buildOpenApiDocument(apiControllers)) },
         {
           provide: ImageFetcher,

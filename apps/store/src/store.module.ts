@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AmqpTransport } from '#messaging';
+import { ConsumerTransport } from '#messaging';
 import type { DataSource } from 'typeorm';
 import { DatabaseModule } from './database/database.module';
 import { DetectedFacesModule } from './detected-faces/detected-faces.module';
@@ -16,7 +16,7 @@ import type { TrainingOptions } from './training/training.service';
 export class StoreModule {
   static register(
     dataSource: DataSource,
-    transport: AmqpTransport,
+    transport: ConsumerTransport,
     options: {
       training: TrainingOptions;
       snapshotCacheBytes: number;
@@ -39,7 +39,7 @@ export class StoreModule {
       ],
       controllers: [StatusController],
       providers: [
-        { provide: AmqpTransport, useValue: transport },
+        { provide: ConsumerTransport, useValue: transport },
         { provide: SHARD_COUNT, useValue: options.shardCount },
       ],
     };

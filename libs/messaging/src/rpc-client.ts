@@ -1,8 +1,7 @@
 /**
- * Request/reply over RabbitMQ with direct reply-to. Every request has a correlation id and a deadline; the
- * caller gets a catalogue error (TIMEOUT, SERVICE_UNAVAILABLE, DETECTOR_BUSY) instead of a hang. Every publish is
- * confirmed by the broker; writes are persistent; detector work expires with its deadline because nobody waits
- * for it afterwards, and is refused at once (nacked) when the detector queue is at its length bound.
+ * Request/reply over RabbitMQ with direct reply-to. Every publish is confirmed by the broker; writes are
+ * persistent; detector work expires with its deadline because nobody waits for it afterwards, and is refused at
+ * once (nacked) when the detector queue is at its length bound.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
@@ -10,50 +9,31 @@ import {
   ErrorCatalogue,
   PatternDestinations,
   shardKeyOf,
-  VisageError,
   type Destination,
   type Pattern,
   type ReplyOf,
   type RequestOf,
-  type WireError,
+  VisageError,
 } from '#contracts';
 import { connectBroker } from './broker-connection';
-import { decodeFrame, encodeFrame } from './frame-codec';
+import { encodeFrame } from './frame-codec';
+import { MessageClient, PendingReplies, type Replied, type SendOptions } from './message-client';
 import { Exchanges, Queues } from './topology';
-import type { RequestTimings } from './request-timings';
-import { Headers, type HandledBy, type ReplyFrame } from './wire';
+import { Headers } from './wire';
 
 const directReplyTo = 'amq.rabbitmq.reply-to';
 
-interface Pending {
-  resolve: (value: Replied<unknown>) => void;
-  reject: (error: VisageError) => void;
-  timer: NodeJS.Timeout;
-}
-
-export interface Replied<T> {
-  data: T;
-  handled?: HandledBy;
-}
-
-export interface SendOptions {
-  timeoutMs?: number;
-  /** Carried to the consumer for logs and, on writes, for idempotency. */
-  requestId?: string;
-  /** 0-2 on queues that support it (the detector's): probes overtake queued work. */
-  priority?: number;
-  /** Receives the handler time and round trip of this request, for Server-Timing. */
-  timings?: RequestTimings;
-}
-
-export class RpcClient {
+export class RpcClient extends MessageClient {
+  readonly transport = 'rabbitmq';
   private channel: ConfirmChannel | undefined;
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new PendingReplies();
   private readonly closedChannels = new WeakSet<ConfirmChannel>();
 
   private connection: RecoveringChannelModel | undefined;
 
-  private constructor(private readonly defaultTimeoutMs: number) {}
+  private constructor(private readonly defaultTimeoutMs: number) {
+    super();
+  }
 
   static async connect(url: string, options: { name: string; defaultTimeoutMs: number }): Promise<RpcClient> {
     const client = new RpcClient(options.defaultTimeoutMs);
@@ -68,16 +48,6 @@ export class RpcClient {
 
   get connected(): boolean {
     return this.channel !== undefined;
-  }
-
-  async send<P extends Pattern>(pattern: P, request: RequestOf<P>, options: SendOptions = {}): Promise<ReplyOf<P>> {
-    const started = performance.now();
-    const replied = await this.sendTraced(pattern, request, options);
-    if (options.timings) {
-      if (replied.handled) options.timings.record(pattern, replied.handled.finishedAt - replied.handled.startedAt);
-      options.timings.record(`rpc.${pattern}`, performance.now() - started);
-    }
-    return replied.data;
   }
 
   /** Like `send`, and also says which queue served the request and when. */
@@ -98,16 +68,7 @@ export class RpcClient {
     };
     const { exchange, routingKey } = route(destination, pattern, request);
 
-    const reply = new Promise<Replied<ReplyOf<P>>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(correlationId);
-        reject(new VisageError('TIMEOUT', `No reply from the ${destination} service within ${timeoutMs} ms.`));
-      }, timeoutMs);
-      this.pending.set(correlationId, { resolve: resolve as (value: Replied<unknown>) => void, reject, timer });
-    });
-    // The deadline may pass while the publish still waits for the broker's confirm, before the caller holds this
-    // promise: that rejection must not count as unhandled (which ends the process); the caller still gets it.
-    reply.catch(() => undefined);
+    const reply = this.pending.expect<ReplyOf<P>>(correlationId, timeoutMs, destination);
     try {
       await new Promise<void>((resolve, reject) => {
         channel.publish(
@@ -130,7 +91,7 @@ export class RpcClient {
       });
     } catch {
       const nacked = !this.closedChannels.has(channel);
-      this.settle(
+      this.pending.settle(
         correlationId,
         undefined,
         nacked && destination === 'detector'
@@ -152,63 +113,30 @@ export class RpcClient {
     channel.prependListener('close', () => this.closedChannels.add(channel));
     channel.on('error', () => undefined);
     channel.on('return', (message: ConsumeMessage) => {
-      this.settle(message.properties.correlationId as string, undefined, {
+      this.pending.settle(message.properties.correlationId as string, undefined, {
         key: 'SERVICE_UNAVAILABLE',
         message: 'No queue accepted the request. Retry later.',
       });
     });
+    // Replies are read inside amqplib's frame handling, where a throw would close the reply channel for every
+    // request in flight: PendingReplies.receive fails only the request whose reply cannot be read.
     await channel.consume(
       directReplyTo,
       (message) => {
-        if (message) this.receive(message);
+        if (message) this.pending.receive(String(message.properties.correlationId ?? ''), message.content);
       },
       { noAck: true },
     );
     this.channel = channel;
   }
 
-  /**
-   * One reply. It runs inside amqplib's frame handling, where a throw closes the reply channel and leaves every
-   * request in flight waiting for its timeout: a reply that cannot be read fails only its own request.
-   */
-  private receive(message: ConsumeMessage): void {
-    const correlationId = String(message.properties.correlationId ?? '');
-    let frame: ReplyFrame | undefined;
-    try {
-      frame = decodeFrame<ReplyFrame>(message.content);
-    } catch {
-      frame = undefined;
-    }
-    if (frame?.ok === true) this.settle(correlationId, { data: frame.data, handled: frame.handled });
-    else if (frame?.ok === false && typeof frame.error?.message === 'string') {
-      this.settle(correlationId, undefined, frame.error);
-    } else {
-      this.settle(correlationId, undefined, {
-        key: 'INTERNAL_ERROR',
-        message: 'The reply to this request could not be read.',
-      });
-    }
-  }
-
   /** Replies to requests sent before a broker disconnect can never arrive (direct reply-to is at most once). */
   private detach(): void {
     this.channel = undefined;
-    for (const id of [...this.pending.keys()]) {
-      this.settle(id, undefined, {
-        key: 'SERVICE_UNAVAILABLE',
-        message: 'Lost the connection to the message broker before the reply arrived. Retry later.',
-      });
-    }
-  }
-
-  private settle(correlationId: string, replied: Replied<unknown> | undefined, error?: WireError): void {
-    const pending = this.pending.get(correlationId);
-    if (!pending) return;
-    this.pending.delete(correlationId);
-    clearTimeout(pending.timer);
-    if (error || !replied)
-      pending.reject(VisageError.fromWire(error ?? { key: 'INTERNAL_ERROR', message: 'Empty reply.' }));
-    else pending.resolve(replied);
+    this.pending.failAll({
+      key: 'SERVICE_UNAVAILABLE',
+      message: 'Lost the connection to the message broker before the reply arrived. Retry later.',
+    });
   }
 }
 

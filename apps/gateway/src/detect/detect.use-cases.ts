@@ -7,7 +7,7 @@ import {
   type FaceRectangle,
   type RecognitionModel,
 } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { imageBytesOf, type ImageInput } from '../common/image-input';
 import { ExtractionScheduler } from '../extraction/extraction-scheduler';
@@ -47,7 +47,7 @@ export interface DetectOptions {
 @Injectable()
 export class DetectUseCases {
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly rpc: MessageClient,
     private readonly images: ImageFetcher,
     private readonly extractions: ExtractionScheduler,
   ) {}

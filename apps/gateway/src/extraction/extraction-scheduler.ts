@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VisageError, type ExtractReply, type ExtractRequest } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { GatewayConfig } from '../gateway.config';
 import { FairShareQueue } from './fair-share-queue';
@@ -16,7 +16,7 @@ export class ExtractionScheduler {
   private readonly lines: FairShareQueue;
 
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly rpc: MessageClient,
     private readonly config: GatewayConfig,
   ) {
     this.lines = new FairShareQueue({

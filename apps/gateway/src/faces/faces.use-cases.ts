@@ -13,7 +13,7 @@ import {
   type ListFaceView,
   type PersistedFaceView,
 } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
 import { ExtractionScheduler } from '../extraction/extraction-scheduler';
@@ -39,7 +39,7 @@ function isPerson(owner: FaceOwner): owner is PersonPath {
 @Injectable()
 export class FacesUseCases {
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly rpc: MessageClient,
     private readonly images: ImageFetcher,
     private readonly extractions: ExtractionScheduler,
     private readonly groupModels: GroupModelCache,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Collections, Limits, VisageError, type SimilarFace, type SimilarFaceTarget } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { uniqueFaceIds } from '../face-grouping/face-ids';
 import type { FindSimilarBody } from './find-similar.dto';
@@ -9,7 +9,7 @@ const defaultCandidates = 20;
 
 @Injectable()
 export class FindSimilarUseCases {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: MessageClient) {}
 
   /** The faces of the target most similar to the query face, best first. */
   findSimilar(caller: Caller, body: FindSimilarBody): Promise<SimilarFace[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Collections, defaultRecognitionModel, VisageError, type CollectionKind, type GroupView } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
 import type { GroupPath } from './collection-routes';
@@ -10,7 +10,7 @@ import type { CreateGroupBody, ListQuery, UpdateGroupBody } from './groups.dto';
 @Injectable()
 export class GroupsUseCases {
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly rpc: MessageClient,
     private readonly groupModels: GroupModelCache,
   ) {}
 

@@ -25,15 +25,16 @@ export class HealthController {
   }
 
   /**
-   * Readiness: the broker is connected and a detector and a store answer. Anyone may ask whether the service is
-   * up; what each part answered (backend, shards, error text) is for callers with a valid key and the ops port.
+   * Readiness: the messaging is connected and a detector and a store answer. Anyone may ask whether the service
+   * is up; how it runs and what each part answered (backend, shards, error text) is for callers with a valid key,
+   * the ops port, and everyone on a service without keys (which listens on loopback only).
    */
   @Public()
   @Get('ready')
   async ready(@Req() request: AuthenticatedRequest, @Res() response: StatusResponse): Promise<void> {
     const readiness = await this.probe.current();
     const status = readiness.ready ? 'ready' : 'not ready';
-    const details = this.keys.configured && this.keys.find(presentedKey(request.headers) ?? '') !== undefined;
+    const details = !this.keys.configured || this.keys.find(presentedKey(request.headers) ?? '') !== undefined;
     response
       .status(readiness.ready ? 200 : 503)
       .json(details ? { status, ...readinessDetails(readiness) } : { status });

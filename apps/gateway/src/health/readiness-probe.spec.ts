@@ -4,6 +4,7 @@ import { ReadinessProbe, type StackReadiness } from './readiness-probe';
 
 const up: StackReadiness = {
   ready: true,
+  deployment: { mode: 'distributed', messaging: 'rabbitmq', database: 'external' },
   broker: 'up',
   detector: { backend: 'wasm-simd', workers: 2, models: [] },
   store: { database: 'up', shards: { total: 8, owned: [0] } },

@@ -4,11 +4,13 @@
  * status messages per window instead of two messages per request.
  */
 import type { DetectorStatus, StoreStatus } from '#contracts';
-import type { RpcClient } from '#messaging';
+import type { MessageClient } from '#messaging';
 import { NotReadyError, type ReadinessCheck } from '#observability';
+import type { Deployment } from './deployment';
 
 export interface StackReadiness {
   ready: boolean;
+  deployment: Deployment;
   broker: 'up' | 'down';
   detector: DetectorStatus | { error: string };
   store: StoreStatus | { error: string };
@@ -27,8 +29,8 @@ export class ReadinessProbe {
     private readonly now: () => number = Date.now,
   ) {}
 
-  static overRpc(rpc: RpcClient): ReadinessProbe {
-    return new ReadinessProbe(() => probeStack(rpc));
+  static overMessaging(client: MessageClient, deployment: Deployment): ReadinessProbe {
+    return new ReadinessProbe(() => probeStack(client, deployment));
   }
 
   current(): Promise<StackReadiness> {
@@ -46,7 +48,7 @@ export class ReadinessProbe {
   }
 }
 
-async function probeStack(rpc: RpcClient): Promise<StackReadiness> {
+async function probeStack(rpc: MessageClient, deployment: Deployment): Promise<StackReadiness> {
   const [detector, store] = await Promise.allSettled([
     // Priority lets the detector's probe overtake queued images; the store's queue has no priorities.
     rpc.send('detector.status', {}, { timeoutMs: probeTimeoutMs, priority: 2 }),
@@ -54,6 +56,7 @@ async function probeStack(rpc: RpcClient): Promise<StackReadiness> {
   ]);
   return {
     ready: rpc.connected && detector.status === 'fulfilled' && store.status === 'fulfilled',
+    deployment,
     broker: rpc.connected ? 'up' : 'down',
     detector: detector.status === 'fulfilled' ? detector.value : { error: (detector.reason as Error).message },
     store: store.status === 'fulfilled' ? store.value : { error: (store.reason as Error).message },
@@ -62,8 +65,8 @@ async function probeStack(rpc: RpcClient): Promise<StackReadiness> {
 
 /** What a caller with a key, or the ops port, sees: the status and what each part answered. */
 export function readinessDetails(readiness: StackReadiness): Omit<StackReadiness, 'ready'> {
-  const { broker, detector, store } = readiness;
-  return { broker, detector, store };
+  const { deployment, broker, detector, store } = readiness;
+  return { deployment, broker, detector, store };
 }
 
 /** /ready of the gateway's ops port: the details when ready, else a 503 that carries them. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IdentifyResult } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { groupNamedIn } from '../common/group-scope';
 import type { IdentifyBody } from './identify.dto';
@@ -9,7 +9,7 @@ const defaultCandidates = 10;
 
 @Injectable()
 export class IdentifyUseCases {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: MessageClient) {}
 
   /** Each faceId against the group's last successful training: candidates best first. */
   identify(caller: Caller, body: IdentifyBody): Promise<IdentifyResult[]> {

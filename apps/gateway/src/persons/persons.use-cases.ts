@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid, VisageError, type PersonView } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
 import type { GroupPath } from '../groups/collection-routes';
@@ -9,7 +9,7 @@ import type { CreatePersonBody, UpdatePersonBody } from './persons.dto';
 
 @Injectable()
 export class PersonsUseCases {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: MessageClient) {}
 
   create(caller: Caller, group: GroupPath, body: CreatePersonBody, idempotencyKey?: string): Promise<PersonView> {
     const person = { name: body.name, userData: body.userData ?? null };

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { TrainingStatusView } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { idempotentWrite } from '../common/idempotent-write';
 import type { GroupPath } from '../groups/collection-routes';
 
 @Injectable()
 export class TrainingUseCases {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: MessageClient) {}
 
   /** Starts an asynchronous training; poll `status` until succeeded or failed. */
   start(caller: Caller, group: GroupPath, idempotencyKey?: string): Promise<TrainingStatusView> {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { VisageError, type VerifyResult } from '#contracts';
-import { RpcClient } from '#messaging';
+import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
 import { groupNamedIn } from '../common/group-scope';
 import type { VerifyBody } from './verify.dto';
 
 @Injectable()
 export class VerifyUseCases {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: MessageClient) {}
 
   /** Face to face, or face to a person of a person group or large person group (all the person's faces). */
   verify(caller: Caller, body: VerifyBody): Promise<VerifyResult> {

@@ -1,9 +1,9 @@
-import { shardQueueNames, type AmqpTransport } from '#messaging';
+import { shardQueueNames, type ConsumerTransport } from '#messaging';
 
 /** On RabbitMQ 3.x the broker does not say which consumer is active; a shard that delivered here lately is. */
 const ownershipWindowMs = 60_000;
 
-export function recentlyServedShards(transport: AmqpTransport, shardCount: number): string[] {
+export function recentlyServedShards(transport: ConsumerTransport, shardCount: number): string[] {
   const since = Date.now() - ownershipWindowMs;
   const active = new Set(
     transport

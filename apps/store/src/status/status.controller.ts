@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { ReplyOf } from '#contracts';
-import { AmqpTransport, shardQueueNames } from '#messaging';
+import { ConsumerTransport, shardQueueNames } from '#messaging';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { recentlyServedShards } from './shard-ownership';
@@ -13,7 +13,7 @@ export class StatusController {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SHARD_COUNT) private readonly shardCount: number,
-    private readonly transport: AmqpTransport,
+    private readonly transport: ConsumerTransport,
   ) {}
 
   @MessagePattern('store.status')

@@ -1,0 +1,138 @@
+/**
+ * Visage as one process: the gateway, detector and store apps together on in-process queues, with the embedded
+ * PostgreSQL in the data folder unless DATABASE_URL names a server. The same modules, handlers and contracts run
+ * as in the distributed services; only the transport and the composition differ.
+ */
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConsoleLogger, type INestApplicationContext } from '@nestjs/common';
+import { loadConfig } from '#config';
+import { InProcessBroker, InProcessClient, InProcessTransport } from '#messaging';
+import { boundPort, nestLogLevels, startOpsServer } from '#observability';
+import { createDetectorApp, detectorConsumers, startExtractionPool } from '../../detector/src/detector.app';
+import { DetectorConfig } from '../../detector/src/detector.config';
+import { createGatewayApp } from '../../gateway/src/gateway.app';
+import { GatewayConfig } from '../../gateway/src/gateway.config';
+import type { Deployment } from '../../gateway/src/health/deployment';
+import { openDatabase } from '../../store/src/database/data-source';
+import { createStoreApp, storeConsumers } from '../../store/src/store.app';
+import { StoreConfig } from '../../store/src/store.config';
+import { DataDirLock } from './data-dir-lock';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { StandaloneConfig } from './standalone.config';
+
+async function bootstrap(): Promise<void> {
+  const logger = new ConsoleLogger('visage', { json: true });
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(step)
+        .catch((error: Error) => logger.warn(`While stopping: ${error.message}`));
+    }
+  };
+  try {
+    const standalone = loadConfig(StandaloneConfig);
+    const gatewayConfig = loadConfig(GatewayConfig);
+    const detectorConfig = loadConfig(DetectorConfig);
+    logger.setLogLevels(nestLogLevels(gatewayConfig.LOG_LEVEL));
+    const external = Boolean(process.env.DATABASE_URL);
+    const deployment: Deployment = {
+      mode: 'standalone',
+      messaging: 'in-process',
+      database: external ? 'external' : 'embedded',
+    };
+    logger.log(
+      'Standalone mode: gateway, detector and store in one process on in-process queues ' +
+        `(${process.env.AMQP_URL ? 'AMQP_URL is ignored here' : 'AMQP_URL is not set'}); ` +
+        (external
+          ? 'database: DATABASE_URL.'
+          : `database: embedded PostgreSQL in ${path.resolve(standalone.VISAGE_DATA_DIR)} (DATABASE_URL is not set).`),
+    );
+
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!external) {
+      const dataDir = path.resolve(standalone.VISAGE_DATA_DIR);
+      mkdirSync(dataDir, { recursive: true });
+      const lock = DataDirLock.take(dataDir);
+      stops.push(() => lock.release());
+      const postgres = await EmbeddedPostgres.start({
+        dataDir,
+        port: standalone.EMBEDDED_POSTGRES_PORT,
+        logger,
+      });
+      stops.push(() => postgres.stop());
+      logger.log(`Embedded PostgreSQL listening on 127.0.0.1:${postgres.port}`);
+      databaseUrl = postgres.url('visage');
+    }
+    const storeConfig = loadConfig(StoreConfig, { ...process.env, DATABASE_URL: databaseUrl });
+    const dataSource = await openDatabase(storeConfig.DATABASE_URL, storeConfig.DATABASE_POOL_SIZE);
+    stops.push(() => dataSource.destroy());
+
+    const broker = new InProcessBroker({
+      shardCount: storeConfig.SHARD_COUNT,
+      detectorQueueMaxLength: storeConfig.DETECTOR_QUEUE_MAX_LENGTH,
+    });
+    const pool = await startExtractionPool(detectorConfig, new ConsoleLogger('detector', { json: true }));
+    stops.push(() => pool.close());
+    const store = await createStoreApp(
+      storeConfig,
+      dataSource,
+      new InProcessTransport(broker, storeConsumers(storeConfig)),
+      appLogger('store', storeConfig.LOG_LEVEL),
+    );
+    stops.push(() => closeApp(store.app));
+    const detector = await createDetectorApp(
+      pool,
+      new InProcessTransport(broker, detectorConsumers(detectorConfig)),
+      appLogger('detector', detectorConfig.LOG_LEVEL),
+    );
+    stops.push(() => closeApp(detector.app));
+    const client = new InProcessClient(broker, gatewayConfig.RPC_TIMEOUT_MS);
+    stops.push(() => client.close());
+    const gateway = await createGatewayApp(
+      gatewayConfig,
+      client,
+      deployment,
+      appLogger('gateway', gatewayConfig.LOG_LEVEL),
+    );
+    stops.push(() => closeApp(gateway.app));
+
+    await store.app.listen();
+    await detector.app.listen();
+    await gateway.app.listen(gatewayConfig.PORT, gatewayConfig.HOST);
+    const ops = await startOpsServer(gatewayConfig.OPS_HOST, gatewayConfig.GATEWAY_OPS_PORT, gateway.readiness);
+    stops.push(() => new Promise<void>((resolve) => ops.close(() => resolve())));
+    logger.log(
+      `Visage listening on http://${gatewayConfig.HOST}:${gatewayConfig.PORT}; /health, /ready and /metrics on ` +
+        `${gatewayConfig.OPS_HOST}:${boundPort(ops)}`,
+    );
+  } catch (error) {
+    logger.error((error as Error).message);
+    await stop();
+    process.exit(1);
+  }
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    logger.log('Stopping: the HTTP edge first, then the apps finish their messages, then the database');
+    void stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
+function appLogger(context: string, level: string): ConsoleLogger {
+  const logger = new ConsoleLogger(context, { json: true });
+  logger.setLogLevels(nestLogLevels(level));
+  return logger;
+}
+
+/** Nest's close runs the app's shutdown hooks: the transport stops consuming and drains what it holds. */
+async function closeApp(app: INestApplicationContext): Promise<void> {
+  await app.close();
+}
+
+void bootstrap();
