@@ -1,13 +1,14 @@
 /**
  * `npm run bench:enrol`: add-face throughput and latency through the running stack (gateway → RabbitMQ →
  * detector → store → Postgres) at concurrency 1, 4 and 16 over 16 persons, against the bare in-process
- * pipeline with the same models and worker count. Writes bench/results/enrol.json.
+ * pipeline with the same models and worker count. Writes bench/results/enrol.json (enrol-standalone.json with
+ * VISAGE_TEST_MODE=standalone: the one process).
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { EnvelopeApi } from '../test/support/api';
-import { facesDir, Stack } from '../test/support/stack';
+import { facesDir, Stack, testMode } from '../test/support/stack';
 import { measurePipeline, type PipelineBenchmarkResult } from './pipeline';
 import { writeBenchResult } from './bench-results';
 
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     throughputRatio: round2(saturated.imagesPerSecond / bareThroughput.imagesPerSecond),
     addedP50LatencyMs: latency.addedP50Ms,
   };
-  writeBenchResult('enrol.json', {
+  writeBenchResult(testMode === 'standalone' ? 'enrol-standalone.json' : 'enrol.json', {
     workers,
     secondsPerRun: seconds,
     bare: { throughput: bareThroughput } satisfies Record<string, PipelineBenchmarkResult>,

@@ -4,15 +4,16 @@
  * store, the snapshot's memory against the raw embedding bytes, and identify latency (p50/p99) through the
  * gateway; then the same for FindSimilar on a large face list of as many faces, in both modes. Sizes:
  * BENCH_IDENTIFY_SIZES=10000,100000,1000000; operations: BENCH_IDENTIFY_OPERATIONS=identify,findSimilar.
- * Writes bench/results/identify.json.
+ * Writes bench/results/identify.json (identify-standalone.json with VISAGE_TEST_MODE=standalone: the one process).
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { float32ToLittleEndian, type RpcClient } from '#messaging';
+import { float32ToLittleEndian } from '#messaging';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { EnvelopeApi } from '../test/support/api';
-import { connectRpc, syntheticEmbedding } from '../test/support/rpc';
-import { Stack, waitFor } from '../test/support/stack';
+import { syntheticEmbedding } from '../test/support/rpc';
+import { Stack, testMode, waitFor } from '../test/support/stack';
 import { benchResultPath, writeBenchResult } from './bench-results';
 
 const sizes = (process.env.BENCH_IDENTIFY_SIZES ?? '10000,100000,1000000').split(',').map(Number);
@@ -69,6 +70,23 @@ function personOfRow(faces: number): string[] {
 }
 
 /** Distinct random unit vectors for every face (repeated vectors would make rankings ties), kept for recall. */
+/** Detected faces with synthetic vectors, written as a Detect would leave them (the detector has no say here). */
+async function saveDetectedFaces(stack: Stack, embeddings: Float32Array[]): Promise<{ faceIds: string[] }> {
+  const faceIds = embeddings.map(() => randomUUID());
+  const db = await stack.db();
+  try {
+    await db.query(
+      `INSERT INTO detected_face (face_id, tenant_id, recognition_model, embedding, expires_at)
+       SELECT face_id, 'default', 'recognition_01', embedding, now() + interval '1 hour'
+       FROM unnest($1::uuid[], $2::bytea[]) AS given(face_id, embedding)`,
+      [faceIds, embeddings.map((embedding) => float32ToLittleEndian(embedding))],
+    );
+    return { faceIds };
+  } finally {
+    await db.end();
+  }
+}
+
 async function seed(stack: Stack, groupId: string, rowPersons: string[]): Promise<Float32Array> {
   const faces = rowPersons.length;
   const matrix = new Float32Array(faces * dimension);
@@ -115,7 +133,7 @@ function bruteForceTop(matrix: Float32Array, persons: string[], query: Float32Ar
     .map(([person]) => person);
 }
 
-async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: number): Promise<SizeResult> {
+async function measure(stack: Stack, api: EnvelopeApi, faces: number): Promise<SizeResult> {
   const groupId = `scale-${faces}`;
   await api.createGroup(groupId);
   const rowPersons = personOfRow(faces);
@@ -139,12 +157,10 @@ async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: nu
   if (status !== 'succeeded') throw new Error(`training of ${faces} faces ${status}`);
   const trainSeconds = (performance.now() - started) / 1000;
 
-  const { faceIds } = await rpc.send('detected.save', {
-    tenantId: 'default',
-    recognitionModel: 'recognition_01',
-    ttlSeconds: 3600,
-    embeddings: Array.from({ length: queries }, () => syntheticEmbedding(dimension)),
-  });
+  const { faceIds } = await saveDetectedFaces(
+    stack,
+    Array.from({ length: queries }, () => syntheticEmbedding(dimension)),
+  );
   const identify = (faceId: string) =>
     api.call('POST', '/identify', { faceIds: [faceId], largePersonGroupId: groupId });
   started = performance.now();
@@ -169,12 +185,7 @@ async function measure(stack: Stack, api: EnvelopeApi, rpc: RpcClient, faces: nu
   }
 
   const probes = probesOf(matrix, recallQueries, 0.5);
-  const saved = await rpc.send('detected.save', {
-    tenantId: 'default',
-    recognitionModel: 'recognition_01',
-    ttlSeconds: 3600,
-    embeddings: probes,
-  });
+  const saved = await saveDetectedFaces(stack, probes);
   const expectations = probes.map((probe) => bruteForceTop(matrix, rowPersons, probe, recallTop));
   await settle();
   let found = 0;
@@ -275,12 +286,7 @@ function probesOf(matrix: Float32Array, count: number, noiseWeight: number): Flo
   });
 }
 
-async function measureFindSimilar(
-  stack: Stack,
-  api: EnvelopeApi,
-  rpc: RpcClient,
-  faces: number,
-): Promise<FindSimilarSizeResult> {
+async function measureFindSimilar(stack: Stack, api: EnvelopeApi, faces: number): Promise<FindSimilarSizeResult> {
   await settle();
   const listId = `scale-list-${faces}`;
   const created = await api.call('PUT', `/largefacelists/${listId}`, { name: listId });
@@ -325,12 +331,7 @@ async function measureFindSimilar(
   }
 
   const probes = probesOf(matrix, Math.max(queries, recallQueries), 0.25);
-  const { faceIds } = await rpc.send('detected.save', {
-    tenantId: 'default',
-    recognitionModel: 'recognition_01',
-    ttlSeconds: 3600,
-    embeddings: probes,
-  });
+  const { faceIds } = await saveDetectedFaces(stack, probes);
   const findSimilar = async (faceId: string, mode: string, maxNumOfCandidatesReturned = 20) => {
     const response = await api.call<{ persisted_face_id: string }[]>('POST', '/findsimilars', {
       faceId,
@@ -411,6 +412,9 @@ function loadNow(): string {
     .join(', ');
 }
 
+/** The figures of each mode in a file of their own: `VISAGE_TEST_MODE=standalone` measures the one process. */
+const resultFile = testMode === 'standalone' ? 'identify-standalone.json' : 'identify.json';
+
 async function main(): Promise<void> {
   const loadAtStart = loadNow();
   const stack = await Stack.start({ detectorWorkers: 1 });
@@ -418,27 +422,22 @@ async function main(): Promise<void> {
   const findSimilarResults: FindSimilarSizeResult[] = [];
   try {
     const api = new EnvelopeApi(stack.baseUrl);
-    const rpc = await connectRpc(stack.amqpUrl);
-    try {
-      for (const faces of sizes) {
-        if (operations.includes('identify')) {
-          const result = await measure(stack, api, rpc, faces);
-          console.log(JSON.stringify(result));
-          results.push(result);
-        }
-        if (operations.includes('findSimilar')) {
-          const result = await measureFindSimilar(stack, api, rpc, faces);
-          console.log(JSON.stringify(result));
-          findSimilarResults.push(result);
-        }
+    for (const faces of sizes) {
+      if (operations.includes('identify')) {
+        const result = await measure(stack, api, faces);
+        console.log(JSON.stringify(result));
+        results.push(result);
       }
-    } finally {
-      await rpc.close();
+      if (operations.includes('findSimilar')) {
+        const result = await measureFindSimilar(stack, api, faces);
+        console.log(JSON.stringify(result));
+        findSimilarResults.push(result);
+      }
     }
   } finally {
     await stack.stop();
   }
-  const file = benchResultPath('identify.json');
+  const file = benchResultPath(resultFile);
   // A run of some sizes or operations keeps the earlier figures of the others.
   const earlier = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as {
@@ -453,7 +452,7 @@ async function main(): Promise<void> {
     const measured = new Set(now.map((r) => r.faces));
     return [...before.filter((r) => !measured.has(r.faces)), ...now].sort((a, b) => a.faces - b.faces);
   };
-  writeBenchResult('identify.json', {
+  writeBenchResult(resultFile, {
     // The date and note say when identify's figures were measured, even by a run of FindSimilar alone.
     ...(results.length > 0 ? { note } : { date: earlier.date, note: earlier.note }),
     method:

@@ -4,6 +4,8 @@
  * VISAGE_POSTGRES_IMAGE all set), builds the visage image, starts the stack with a fresh API key on a free port,
  * waits for all six containers to be healthy, runs a whole flow with labelled photos through the published port,
  * restarts RabbitMQ and checks a write and an identify again, and always takes the stack down with its volumes.
+ * Then runs the same image as one container (`docker run`, the standalone mode with its embedded PostgreSQL in a
+ * volume), runs a flow with the key the container made for itself, restarts it and finds the enrolled person again.
  * Needs a running Docker engine and `docker compose` or `docker-compose`.
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -16,6 +18,7 @@ import { freePort, repoRoot, waitFor } from '../test/support/stack';
 
 /** Fixed, so that a run killed before its teardown is cleaned up by the next one. */
 const project = 'visage-compose-test';
+const singleContainer = 'visage-single-test';
 const containerCount = 6; // rabbitmq, postgres, two stores, a detector, the gateway
 const healthyWithinMs = 5 * 60_000;
 
@@ -216,7 +219,7 @@ class Flow {
   constructor(
     private readonly baseUrl: string,
     apiKey: string,
-    private readonly groupId: string,
+    readonly groupId: string,
   ) {
     this.api = new EnvelopeApi(baseUrl);
     this.headers = { 'Ocp-Apim-Subscription-Key': apiKey };
@@ -304,7 +307,7 @@ function chooseIdentities(): { identity: string; enrol: string[]; probe: string 
   });
 }
 
-async function main(): Promise<void> {
+async function proveCompose(): Promise<void> {
   const compose = [...composeCommand(), '--project-name', project, '--file', 'docker-compose.yml'];
   const identities = chooseIdentities();
   const apiKey = randomBytes(24).toString('hex');
@@ -379,6 +382,14 @@ async function main(): Promise<void> {
     await phase('stack down, volumes removed', () =>
       run([...compose, 'down', '-v', '--remove-orphans'], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
     );
+  }
+}
+
+async function proveAll(): Promise<void> {
+  try {
+    await proveCompose();
+    await proveSingleContainer(chooseIdentities());
+  } finally {
     console.log('\nPhases:');
     for (const { name, seconds } of phases) console.log(`${seconds.toFixed(1).padStart(7)} s  ${name}`);
     const total = phases.reduce((sum, p) => sum + p.seconds, 0);
@@ -386,7 +397,58 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+/** `docker run -p 8080:8080 visage`, as a newcomer would, with a volume for /data and a restart in the middle. */
+async function proveSingleContainer(identities: ReturnType<typeof chooseIdentities>): Promise<void> {
+  const volume = `${singleContainer}-data`;
+  const removeLeftovers = () => {
+    spawnSync('docker', ['rm', '-f', singleContainer], { stdio: 'ignore' });
+    spawnSync('docker', ['volume', 'rm', '-f', volume], { stdio: 'ignore' });
+  };
+  removeLeftovers();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await phase('single container started (standalone mode)', () =>
+      run([
+        'docker',
+        'run',
+        '-d',
+        '--name',
+        singleContainer,
+        '-p',
+        `127.0.0.1:${port}:8080`,
+        '-v',
+        `${volume}:/data`,
+        'visage:latest',
+      ]),
+    );
+    const key = () => run(['docker', 'exec', singleContainer, 'cat', '/data/api-key']).trim();
+    const ready = () => new Flow(baseUrl, '', 'unused').ready();
+    await phase('single container ready', () => waitFor(ready, 120_000, `${baseUrl}/ready of the single container`));
+    const flow = new Flow(baseUrl, key(), `single-${randomBytes(4).toString('hex')}`);
+    const { identity, enrol, probe } = identities[0]!;
+    const personId = await phase('single container flow: group, person, faces, train, identify', async () => {
+      await flow.createGroup();
+      const id = await flow.enrol(identity, enrol);
+      await flow.train();
+      await flow.expectIdentified(probe, id, identity);
+      return id;
+    });
+    await phase('single container restarted: the enrolled person is found again', async () => {
+      run(['docker', 'restart', singleContainer]);
+      await waitFor(ready, 120_000, `${baseUrl}/ready after the restart`);
+      await new Flow(baseUrl, key(), flow.groupId).expectIdentified(probe, personId, identity);
+    });
+  } catch (error) {
+    console.error('\nLast log lines of the single container:');
+    spawnSync('docker', ['logs', '--tail', '40', singleContainer], { stdio: 'inherit' });
+    throw error;
+  } finally {
+    removeLeftovers();
+  }
+}
+
+proveAll().then(
   () => console.log('\ntest:compose passed'),
   (error: unknown) => {
     console.error(`\ntest:compose failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DetectorConfig } from '../apps/detector/src/detector.config';
+import { StandaloneConfig } from '../apps/standalone/src/standalone.config';
 import { GatewayConfig } from '../apps/gateway/src/gateway.config';
 import { StoreConfig } from '../apps/store/src/store.config';
 import { repoRoot } from './support/stack';
@@ -15,7 +16,7 @@ test('the configuration table matches the config classes', () => {
     documented.set(match[1]!, match[2]!.trim());
   }
   const defaults = new Map<string, unknown>();
-  for (const config of [new GatewayConfig(), new DetectorConfig(), new StoreConfig()]) {
+  for (const config of [new GatewayConfig(), new DetectorConfig(), new StoreConfig(), new StandaloneConfig()]) {
     for (const [key, value] of Object.entries(config)) defaults.set(key, value);
   }
   assert.deepEqual([...documented.keys()].sort(), [...defaults.keys()].sort());

@@ -55,6 +55,6 @@ export async function createGatewayApp(
   return { app, readiness: opsReadiness(app.get(ReadinessProbe)) };
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }

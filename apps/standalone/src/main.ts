@@ -12,7 +12,7 @@ import { InProcessBroker, InProcessClient, InProcessTransport } from '#messaging
 import { boundPort, nestLogLevels, startOpsServer } from '#observability';
 import { createDetectorApp, detectorConsumers, startExtractionPool } from '../../detector/src/detector.app';
 import { DetectorConfig } from '../../detector/src/detector.config';
-import { createGatewayApp } from '../../gateway/src/gateway.app';
+import { createGatewayApp, isLoopback } from '../../gateway/src/gateway.app';
 import { GatewayConfig } from '../../gateway/src/gateway.config';
 import type { Deployment } from '../../gateway/src/health/deployment';
 import { openDatabase } from '../../store/src/database/data-source';
@@ -20,6 +20,7 @@ import { createStoreApp, storeConsumers } from '../../store/src/store.app';
 import { StoreConfig } from '../../store/src/store.config';
 import { DataDirLock } from './data-dir-lock';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { generatedApiKey } from './generated-api-key';
 import { StandaloneConfig } from './standalone.config';
 
 async function bootstrap(): Promise<void> {
@@ -34,9 +35,8 @@ async function bootstrap(): Promise<void> {
   };
   try {
     const standalone = loadConfig(StandaloneConfig);
-    const gatewayConfig = loadConfig(GatewayConfig);
-    const detectorConfig = loadConfig(DetectorConfig);
-    logger.setLogLevels(nestLogLevels(gatewayConfig.LOG_LEVEL));
+    const dataDir = path.resolve(standalone.VISAGE_DATA_DIR);
+    mkdirSync(dataDir, { recursive: true });
     const external = Boolean(process.env.DATABASE_URL);
     const deployment: Deployment = {
       mode: 'standalone',
@@ -48,13 +48,14 @@ async function bootstrap(): Promise<void> {
         `(${process.env.AMQP_URL ? 'AMQP_URL is ignored here' : 'AMQP_URL is not set'}); ` +
         (external
           ? 'database: DATABASE_URL.'
-          : `database: embedded PostgreSQL in ${path.resolve(standalone.VISAGE_DATA_DIR)} (DATABASE_URL is not set).`),
+          : `database: embedded PostgreSQL in ${dataDir} (DATABASE_URL is not set).`),
     );
+    const gatewayConfig = withApiKey(loadConfig(GatewayConfig), dataDir, logger);
+    const detectorConfig = loadConfig(DetectorConfig);
+    logger.setLogLevels(nestLogLevels(gatewayConfig.LOG_LEVEL));
 
     let databaseUrl = process.env.DATABASE_URL;
     if (!external) {
-      const dataDir = path.resolve(standalone.VISAGE_DATA_DIR);
-      mkdirSync(dataDir, { recursive: true });
       const lock = DataDirLock.take(dataDir);
       stops.push(() => lock.release());
       const postgres = await EmbeddedPostgres.start({
@@ -122,6 +123,11 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+}
+
+function withApiKey(config: GatewayConfig, dataDir: string, logger: ConsoleLogger): GatewayConfig {
+  if (config.API_KEYS || isLoopback(config.HOST)) return config;
+  return loadConfig(GatewayConfig, { ...process.env, API_KEYS: generatedApiKey(dataDir, config.HOST, logger) });
 }
 
 function appLogger(context: string, level: string): ConsoleLogger {
