@@ -31,8 +31,11 @@ const distributedOnly = [
   'snapshot-cache',
   'tenants-and-keys',
 ];
-/** Suites that start no Visage (store code called directly on a database): they run once, whatever the mode. */
-const withoutStack = ['detected-face-purge', 'snapshot-migration', 'training-lease'];
+/**
+ * Suites that run once, whatever the mode: store code called directly on a database, or the one-process mode's own
+ * start, stop and data folder.
+ */
+const withoutStack = ['detected-face-purge', 'snapshot-migration', 'standalone-process', 'training-lease'];
 
 const distRoot = path.resolve(__dirname, '..');
 const tiers = ['spec', 'medium', 'e2e'] as const;
