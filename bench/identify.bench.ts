@@ -8,7 +8,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { float32ToLittleEndian, type RpcClient } from '#messaging';
+import { float32ToLittleEndian } from '#contracts';
+import type { RpcClient } from '#messaging';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { EnvelopeApi } from '../test/support/api';
 import { connectRpc, syntheticEmbedding } from '../test/support/rpc';

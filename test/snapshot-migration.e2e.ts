@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { float32ToLittleEndian } from '#messaging';
+import { float32ToLittleEndian } from '#contracts';
 import { entities } from '../apps/store/src/database/entities';
 import { migrations } from '../apps/store/src/migrations';
 import { loadSnapshotParts } from '../apps/store/src/training/snapshot-storage';

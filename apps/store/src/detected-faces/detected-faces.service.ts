@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { VisageError, type ErrorKey, type RecognitionModel, type SaveDetectedFacesRequest } from '#contracts';
-import { float32ToLittleEndian, littleEndianToFloat32 } from '#messaging';
+import {
+  VisageError,
+  type ErrorKey,
+  type RecognitionModel,
+  type SaveDetectedFacesRequest,
+  float32ToLittleEndian,
+  littleEndianToFloat32,
+} from '#contracts';
 import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { DetectedFaceEntity } from '../database/entities';

@@ -8,8 +8,8 @@ import {
   type IdempotentWrite,
   type PersistedFaceView,
   type UpdateFaceRequest,
+  float32ToLittleEndian,
 } from '#contracts';
-import { float32ToLittleEndian } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';

@@ -16,8 +16,8 @@ import {
   type ListPage,
   type RecognitionModel,
   type UpdateListFaceRequest,
+  float32ToLittleEndian,
 } from '#contracts';
-import { float32ToLittleEndian } from '#messaging';
 import { Metrics } from '#observability';
 import { IsNull, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';

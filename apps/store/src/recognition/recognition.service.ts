@@ -21,8 +21,8 @@ import {
   type SimilarFace,
   type VerifyRequest,
   type VerifyResult,
+  littleEndianToFloat32,
 } from '#contracts';
-import { littleEndianToFloat32 } from '#messaging';
 import { In, type DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { PersistedFaceEntity, PersonEntity, TrainingEntity, type CollectionEntity } from '../database/entities';

@@ -3,8 +3,7 @@
  * (snapshot-encoding.ts). Codes travel as base64 text: Postgres sends bytea as hex, twice the bytes, and its
  * decoding dominated loading a million faces.
  */
-import type { GroupRef } from '#contracts';
-import { float32ToLittleEndian, littleEndianToFloat32 } from '#messaging';
+import { type GroupRef, float32ToLittleEndian, littleEndianToFloat32 } from '#contracts';
 import type { EntityManager } from 'typeorm';
 import type { SnapshotPart } from './snapshot-encoding';
 

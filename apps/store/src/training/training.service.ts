@@ -13,8 +13,8 @@ import {
   type GroupRef,
   type IdempotentWrite,
   type TrainingStatusView,
+  littleEndianToFloat32,
 } from '#contracts';
-import { littleEndianToFloat32 } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
