@@ -26,6 +26,7 @@ export async function affectedBy(db: Db, sql: string, params: Params = {}): Prom
   return count;
 }
 
+/** Trimmed: statements are written from a new line, and pg_stat_activity shows them as sent. */
 function bind(db: Db, sql: string, params: Params): [string, unknown[]] {
-  return db.connection.driver.escapeQueryWithParameters(sql, params, {});
+  return db.connection.driver.escapeQueryWithParameters(sql.trim(), params, {});
 }
