@@ -26,6 +26,8 @@ export interface AddFaceOutcome {
   added: boolean;
 }
 
+type AddFaceStatementRow = AppliedOnceRow & AddFaceOutcome;
+
 /** A face as training encodes it: the snapshot entry (person, or the face itself) it belongs to. */
 export interface EntryFace {
   entryId: string;
@@ -38,7 +40,7 @@ export interface StoredEmbedding {
   embedding: Float32Array;
 }
 
-/** The columns of a new face, whoever owns it; `:owner` CTE rows give person_id, tenant_id, kind, group_id. */
+/** A new face, whoever owns it: the statement's `owner` CTE gives person_id, tenant_id, kind and group_id. */
 const insertFace = `
   INSERT INTO persisted_face (persisted_face_id, person_id, tenant_id, kind, group_id, user_data, detection_model,
                               recognition_model, face_rectangle, embedding, request_id, created_at)
@@ -152,18 +154,16 @@ const faceColumns = {
 export class FacesRepository {
   constructor(private readonly db: Db) {}
 
-  async addToPerson(request: AddFaceRequest, reply: AddFaceReply, maxFaces: number) {
+  /** `addPersonFace`: the request's prior result, or what adding under the person's limit did. */
+  async addToPerson(request: AddFaceRequest, reply: AddFaceReply, maxFaces: number): Promise<AddFaceStatementRow> {
     const params = { ...newFace(request, reply, maxFaces), personId: request.personId };
-    const [outcome] = await rowsOf<AppliedOnceRow & AddFaceOutcome>(this.db, addPersonFace, params);
+    const [outcome] = await rowsOf<AddFaceStatementRow>(this.db, addPersonFace, params);
     return outcome!;
   }
 
-  async addToList(request: AddListFaceRequest, reply: AddFaceReply, maxFaces: number) {
-    const [outcome] = await rowsOf<AppliedOnceRow & AddFaceOutcome>(
-      this.db,
-      addListFace,
-      newFace(request, reply, maxFaces),
-    );
+  /** `addListFace`: the request's prior result, or what adding under the list's limit did. */
+  async addToList(request: AddListFaceRequest, reply: AddFaceReply, maxFaces: number): Promise<AddFaceStatementRow> {
+    const [outcome] = await rowsOf<AddFaceStatementRow>(this.db, addListFace, newFace(request, reply, maxFaces));
     return outcome!;
   }
 

@@ -44,7 +44,7 @@ export async function applyStatementOnce<O, R>(
 }
 
 /** The first result of a write already applied; the same key with another request is refused. */
-export function replayOf<R>(write: IdempotentWrite, prior: PriorWrite): R {
+function replayOf<R>(write: IdempotentWrite, prior: PriorWrite): R {
   if (prior.fingerprint !== write.fingerprint) throw new VisageError('IDEMPOTENCY_KEY_REUSED');
   return prior.reply as R;
 }
