@@ -206,7 +206,7 @@ export class FacesRepository {
 
   /** False when the list has no such face. */
   async deleteOfList(ref: ListFaceRef): Promise<boolean> {
-    const params = { ...listOf(ref), persistedFaceId: ref.persistedFaceId };
+    const params = { ...collectionOf(ref), persistedFaceId: ref.persistedFaceId };
     return (await affectedBy(this.db, deleteListFace, params)) === 1;
   }
 
@@ -226,7 +226,7 @@ export class FacesRepository {
     const rows = await rowsOf<{ persisted_face_id: string; embedding: Buffer }>(
       this.db,
       listFaceEmbeddings,
-      listOf(ref),
+      collectionOf(ref),
     );
     return rows.map((row) => ({
       persistedFaceId: row.persisted_face_id,
@@ -257,7 +257,7 @@ export class FacesRepository {
     try {
       await reader.connect();
       await reader.startTransaction();
-      await rowsOf(reader.manager, declareEntryCursor, listOf(ref));
+      await rowsOf(reader.manager, declareEntryCursor, collectionOf(ref));
       for (;;) {
         const rows = await rowsOf<{ entry_id: string; embedding: Buffer }>(
           reader.manager,
@@ -276,7 +276,7 @@ export class FacesRepository {
 
 function newFace(request: AddListFaceRequest, reply: AddFaceReply, maxFaces: number): Params {
   return {
-    ...listOf(request),
+    ...collectionOf(request),
     requestId: request.requestId,
     fingerprint: request.fingerprint,
     reply: JSON.stringify(reply),
@@ -291,7 +291,7 @@ function newFace(request: AddListFaceRequest, reply: AddFaceReply, maxFaces: num
   };
 }
 
-function listOf(ref: GroupRef): Params {
+function collectionOf(ref: GroupRef): Params {
   return { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId };
 }
 
