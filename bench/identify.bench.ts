@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { float32ToLittleEndian } from '#messaging';
+import { float32ToLittleEndian } from '#contracts';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { EnvelopeApi } from '../test/support/api';
 import { syntheticEmbedding } from '../test/support/rpc';

@@ -4,7 +4,7 @@
  * until twice the bound was asked for, and compares the process's resident memory with the bytes the cache
  * counts. Writes bench/results/snapshot-cache.json.
  */
-import { SnapshotCache } from '../apps/store/src/recognition/snapshot-cache';
+import { SnapshotCache } from '../apps/store/src/search/snapshot-cache';
 import { encodeRows } from '../apps/store/src/training/snapshot-encoding';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { syntheticEmbedding } from '../test/support/rpc';

@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { float32ToLittleEndian } from '#messaging';
+import { float32ToLittleEndian } from '#contracts';
 import { entities } from '../apps/store/src/database/entities';
 import { migrations } from '../apps/store/src/migrations';
-import { loadSnapshotParts } from '../apps/store/src/training/snapshot-storage';
+import { SnapshotsRepository } from '../apps/store/src/training/snapshots.repository';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { postgresUrl } from './support/stack';
 
@@ -78,7 +78,7 @@ test('a float32 snapshot of the earlier schema is converted and ranks as before'
 
   dataSource = await open(migrations.length).initialize();
   await dataSource.runMigrations();
-  const parts = await loadSnapshotParts(dataSource.manager, group, 3);
+  const parts = await new SnapshotsRepository(dataSource.manager).loadParts(group, 3);
   const snapshot = TrainingSnapshot.fromParts(3, parts);
   assert.equal(snapshot.rows, 5);
   assert.equal(snapshot.dimension, 3);

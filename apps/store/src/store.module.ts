@@ -8,6 +8,7 @@ import { GroupsModule } from './groups/groups.module';
 import { ListFacesModule } from './list-faces/list-faces.module';
 import { PersonsModule } from './persons/persons.module';
 import { RecognitionModule } from './recognition/recognition.module';
+import { SearchModule } from './search/search.module';
 import { SHARD_COUNT, StatusController } from './status/status.controller';
 import { TrainingModule } from './training/training.module';
 import type { TrainingOptions } from './training/training.service';
@@ -35,7 +36,8 @@ export class StoreModule {
         ListFacesModule,
         detectedFaces,
         TrainingModule.register(options.training),
-        RecognitionModule.register({ snapshotCacheBytes: options.snapshotCacheBytes, detectedFaces }),
+        SearchModule.register({ snapshotCacheBytes: options.snapshotCacheBytes }),
+        RecognitionModule,
       ],
       controllers: [StatusController],
       providers: [

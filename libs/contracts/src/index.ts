@@ -4,3 +4,4 @@ export * from './limits';
 export * from './messages';
 export * from './models';
 export * from './confidence';
+export * from './vector-bytes';

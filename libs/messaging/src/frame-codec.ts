@@ -1,9 +1,10 @@
 /**
  * Message bodies: JSON for the structure, with byte payloads (images, embeddings) carried raw after it, so an
  * image is never inflated into base64 or a JSON number array on its way through the broker.
- * Layout: u32 BE length of the JSON, the JSON, then the binary tail. Embeddings travel as float32 little-endian.
+ * Layout: u32 BE length of the JSON, the JSON, then the binary tail. Embeddings travel as float32 little-endian
+ * (vector-bytes.ts in the contracts).
  */
-import { endianness } from 'node:os';
+import { float32ToLittleEndian, littleEndianToFloat32 } from '#contracts';
 
 const BINARY = '$bin';
 const FLOAT32 = '$f32';
@@ -47,24 +48,4 @@ export function decodeFrame<T>(frame: Buffer): T {
     }
     return value;
   }) as T;
-}
-
-/** On little-endian hosts (x86-64, arm64) the memory layout already is the wire layout: copy, don't convert. */
-const hostIsLittleEndian = endianness() === 'LE';
-
-export function float32ToLittleEndian(vector: Float32Array): Buffer {
-  if (hostIsLittleEndian) return Buffer.from(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
-  const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
-  return bytes;
-}
-
-export function littleEndianToFloat32(bytes: Buffer): Float32Array {
-  if (bytes.length % 4 !== 0) throw new Error('Float32 payload length is not a multiple of 4');
-  if (hostIsLittleEndian) {
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  }
-  const vector = new Float32Array(bytes.length / 4);
-  for (let i = 0; i < vector.length; i++) vector[i] = bytes.readFloatLE(i * 4);
-  return vector;
 }

@@ -12,9 +12,11 @@ export class DetectedFacesModule implements OnModuleInit, OnApplicationShutdown 
 
   constructor(private readonly detected: DetectedFacesService) {}
 
+  /** Global: identify, verify, find similar and group read the faceIds Detect saved. */
   static register(options: Omit<DetectedFacesOptions, 'purgeBatchSize'>): DynamicModule {
     return {
       module: DetectedFacesModule,
+      global: true,
       controllers: [DetectedFacesController],
       providers: [
         DetectedFacesService,

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { VisageError, type ErrorKey, type RecognitionModel, type SaveDetectedFacesRequest } from '#contracts';
-import { float32ToLittleEndian, littleEndianToFloat32 } from '#messaging';
-import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import { VisageError, type ErrorKey, type SaveDetectedFacesRequest } from '#contracts';
+import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { DetectedFaceEntity } from '../database/entities';
+import { DetectedFacesRepository, type DetectedFace } from './detected-faces.repository';
 
-export interface DetectedFace {
-  faceId: string;
-  recognitionModel: RecognitionModel;
-  embedding: Float32Array;
-}
+export type { DetectedFace } from './detected-faces.repository';
 
 export interface DetectedFacesOptions {
   /** FaceIds one tenant may hold (expired ones count until purged, which a Detect at the quota does first). */
@@ -30,98 +25,63 @@ export class DetectedFacesService {
 
   /** Stores the faces of one Detect, all or none: FACE_ID_QUOTA_REACHED when they would pass the tenant's quota. */
   async save(request: SaveDetectedFacesRequest): Promise<{ faceIds: string[] }> {
+    const { tenantId, recognitionModel } = request;
     const expiresAt = new Date(Date.now() + request.ttlSeconds * 1000);
-    const rows: DetectedFaceEntity[] = request.embeddings.map((embedding) => ({
+    const faces = request.embeddings.map((embedding) => ({
       faceId: randomUUID(),
-      tenantId: request.tenantId,
-      recognitionModel: request.recognitionModel,
-      embedding: float32ToLittleEndian(embedding),
+      tenantId,
+      recognitionModel,
+      embedding,
       expiresAt,
     }));
-    if (rows.length === 0) return { faceIds: [] };
+    if (faces.length === 0) return { faceIds: [] };
     await this.dataSource.transaction(async (manager) => {
+      const detected = new DetectedFacesRepository(manager);
+      const { quota } = this.options;
       // The tally row is locked until commit, so concurrent Detects of one tenant take turns at the quota.
-      if (!(await this.reserve(manager, request.tenantId, rows.length))) {
+      const reserve = async () => faces.length <= quota && detected.reserve(tenantId, faces.length, quota);
+      if (!(await reserve())) {
         // Expired faceIds still count until purged: purge this tenant's now, then decide.
-        await manager.query(
-          `${purgeStatement('WHERE tenant_id = $2 AND expires_at <= now()')} SELECT count(*) FROM purged`,
-          [this.options.purgeBatchSize, request.tenantId],
-        );
-        if (!(await this.reserve(manager, request.tenantId, rows.length))) {
+        await detected.purgeExpiredOfTenant(tenantId, this.options.purgeBatchSize);
+        if (!(await reserve())) {
           throw new VisageError(
             'FACE_ID_QUOTA_REACHED',
-            `This tenant holds its limit of ${this.options.quota} live faceIds; the ${rows.length} detected ` +
+            `This tenant holds its limit of ${this.options.quota} live faceIds; the ${faces.length} detected ` +
               `faces do not fit. Wait for faceIds to expire, or detect with a shorter faceIdTimeToLive or with ` +
               `returnFaceId=false.`,
           );
         }
       }
-      await manager.getRepository(DetectedFaceEntity).insert(rows);
+      await detected.insert(faces);
     });
-    return { faceIds: rows.map((row) => row.faceId) };
-  }
-
-  /** Adds `count` to the tenant's tally if the result stays within the quota; false (and nothing added) if not. */
-  private async reserve(manager: EntityManager, tenantId: string, count: number): Promise<boolean> {
-    if (count > this.options.quota) return false;
-    const reserved = (await manager.query(
-      `INSERT INTO detected_face_tally AS tally (tenant_id, stored) VALUES ($1, $2)
-       ON CONFLICT (tenant_id) DO UPDATE SET stored = tally.stored + $2 WHERE tally.stored + $2 <= $3
-       RETURNING stored`,
-      [tenantId, count, this.options.quota],
-    )) as unknown[];
-    return reserved.length === 1;
+    return { faceIds: faces.map((face) => face.faceId) };
   }
 
   /** The live faces of the tenant with these ids, in the same order; any unknown or expired one is `missing`. */
   async load(tenantId: string, faceIds: string[], missing: ErrorKey): Promise<DetectedFace[]> {
-    const rows = await this.dataSource.getRepository(DetectedFaceEntity).find({
-      where: { faceId: In(faceIds), tenantId, expiresAt: MoreThan(new Date()) },
-    });
-    const byId = new Map(rows.map((row) => [row.faceId, row]));
+    const faces = await new DetectedFacesRepository(this.dataSource.manager).findLive(tenantId, faceIds);
+    const byId = new Map(faces.map((face) => [face.faceId, face]));
     return faceIds.map((faceId) => {
-      const row = byId.get(faceId);
-      if (!row) throw new VisageError(missing, `Face ${faceId} is not found or has expired.`);
-      return {
-        faceId,
-        recognitionModel: row.recognitionModel as RecognitionModel,
-        embedding: littleEndianToFloat32(row.embedding),
-      };
+      const face = byId.get(faceId);
+      if (!face) throw new VisageError(missing, `Face ${faceId} is not found or has expired.`);
+      return face;
     });
   }
 
   /**
    * Deletes expired faces in statements of at most purgeBatchSize rows, so no purge holds a long transaction or
-   * a large lock set; replicas purging at once skip each other's rows instead of waiting on them.
+   * a large lock set.
    */
   async purgeExpired(): Promise<{ deleted: number; batches: number }> {
+    const detected = new DetectedFacesRepository(this.dataSource.manager);
     const limit = this.options.purgeBatchSize;
     let deleted = 0;
     let batches = 0;
     for (;;) {
-      const [{ count }] = (await this.dataSource.query(
-        `${purgeStatement('WHERE expires_at <= now()')} SELECT count(*)::int AS count FROM purged`,
-        [limit],
-      )) as [{ count: number }];
+      const count = await detected.purgeExpired(limit);
       deleted += count;
       batches++;
       if (count < limit) return { deleted, batches };
     }
   }
-}
-
-/**
- * The start of one statement that deletes at most $1 faces matching `where` and takes them off their tenants'
- * tallies (never below zero: faces stored before the tally existed were never on it); `purged` names the rows.
- */
-function purgeStatement(where: string): string {
-  return `WITH purged AS (
-      DELETE FROM detected_face WHERE face_id IN (
-        SELECT face_id FROM detected_face ${where} LIMIT $1 FOR UPDATE SKIP LOCKED
-      ) RETURNING tenant_id
-    ), untallied AS (
-      UPDATE detected_face_tally AS tally SET stored = GREATEST(tally.stored - purged_count.n, 0)
-      FROM (SELECT tenant_id, count(*)::int AS n FROM purged GROUP BY tenant_id) AS purged_count
-      WHERE tally.tenant_id = purged_count.tenant_id
-    )`;
 }

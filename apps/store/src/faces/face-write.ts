@@ -1,4 +1,4 @@
-/** What adding a face writes, whoever owns the face (a person, or a face list): one place for both statements. */
+/** What adding a face answers, whoever owns the face (a person, or a face list). */
 import { randomUUID } from 'node:crypto';
 import type { AddFaceReply, AddFaceRequest } from '#contracts';
 
@@ -13,13 +13,4 @@ export function newFaceReply(
     detectionModel: request.detectionModel,
     recognitionModel: request.recognitionModel,
   };
-}
-
-/** What an add-face statement answers: the earlier result of the request, the owner's count, whether it added. */
-export interface AddFaceOutcome {
-  prior_fingerprint: string | null;
-  prior_reply: unknown;
-  /** Null when the owner is missing. */
-  face_count: number | null;
-  added: boolean;
 }

@@ -10,11 +10,12 @@ import {
   type TenantScoped,
   type UpdateRequest,
 } from '#contracts';
-import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { CollectionEntity } from '../database/entities';
-import { groupView, pgErrorCode, PgErrors } from '../database/views';
+import type { CollectionEntity } from '../database/entities';
+import { groupView } from '../database/views';
 import { applyOnce } from '../idempotency/applied-writes';
+import { CollectionsRepository, type CollectionLock } from './collections.repository';
 import { GroupDeletions } from './group-deletions';
 
 @Injectable()
@@ -38,12 +39,8 @@ export class GroupsService {
         createdAt: now,
         updatedAt: now,
       };
-      try {
-        await manager.insert(CollectionEntity, row);
-      } catch (error) {
-        if (pgErrorCode(error) === PgErrors.uniqueViolation)
-          throw new VisageError(Collections[request.kind].errors.exists);
-        throw error;
+      if (!(await new CollectionsRepository(manager).insert(row))) {
+        throw new VisageError(Collections[request.kind].errors.exists);
       }
       return groupView(row);
     });
@@ -54,16 +51,7 @@ export class GroupsService {
   }
 
   async list(request: TenantScoped & Pick<GroupRef, 'kind'> & ListPage): Promise<GroupView[]> {
-    const rows = await this.dataSource.getRepository(CollectionEntity).find({
-      where: {
-        tenantId: request.tenantId,
-        kind: request.kind,
-        ...(request.start ? { groupId: MoreThan(request.start) } : {}),
-      },
-      order: { groupId: 'ASC' },
-      take: request.top,
-    });
-    return rows.map(groupView);
+    return (await new CollectionsRepository(this.dataSource.manager).list(request)).map(groupView);
   }
 
   async update(request: GroupRef & UpdateRequest & IdempotentWrite): Promise<GroupView> {
@@ -72,35 +60,25 @@ export class GroupsService {
       if (request.name !== undefined) row.name = request.name;
       if (request.userData !== undefined) row.userData = request.userData;
       row.updatedAt = new Date();
-      await manager.save(row);
+      await new CollectionsRepository(manager).update(row);
       return groupView(row);
     });
   }
 
   async delete(request: GroupRef & IdempotentWrite): Promise<{ deleted: true }> {
     const deleted = await applyOnce(this.dataSource, request, async (manager) => {
-      const result = await manager.delete(CollectionEntity, {
-        tenantId: request.tenantId,
-        kind: request.kind,
-        groupId: request.groupId,
-      });
-      if (!result.affected) throw new VisageError(Collections[request.kind].errors.notFound);
+      if (!(await new CollectionsRepository(manager).delete(request))) {
+        throw new VisageError(Collections[request.kind].errors.notFound);
+      }
       return { deleted: true as const };
     });
     this.deletions.deleted(request);
     return deleted;
   }
 
-  /**
-   * The group, or the not-found error of its kind. `lock` holds it for the rest of the transaction: `share` (FOR SHARE) keeps a
-   * concurrent delete out, `update` (FOR UPDATE) also serialises writers of the group.
-   */
-  async require(manager: EntityManager, ref: GroupRef, lock?: 'share' | 'update'): Promise<CollectionEntity> {
-    const mode = lock === 'share' ? 'pessimistic_read' : 'pessimistic_write';
-    const row = await manager.findOne(CollectionEntity, {
-      where: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId },
-      ...(lock ? { lock: { mode } } : {}),
-    });
+  /** The group, or the not-found error of its kind; `lock` holds it for the rest of the transaction. */
+  async require(manager: EntityManager, ref: GroupRef, lock?: CollectionLock): Promise<CollectionEntity> {
+    const row = await new CollectionsRepository(manager).find(ref, lock);
     if (!row) throw new VisageError(Collections[ref.kind].errors.notFound);
     return row;
   }

@@ -1,12 +1,13 @@
 /**
  * Delivery is at least once and callers retry, so every write runs through here: the first result is stored
- * with the write in one transaction, and a redelivered or retried request gets that result back instead of
- * writing twice. A result is remembered for `appliedWriteRetentionHours`; after that the same request id is a
- * new request.
+ * with the write, atomically, and a redelivered or retried request gets that result back instead of writing
+ * twice. A result is remembered for `appliedWriteRetentionHours`; after that the same request id is a new
+ * request. Two forms, one rule: `applyOnce` wraps a transaction of several statements, `applyStatementOnce` a
+ * single statement made by `appliedOnce` (applied-writes.repository.ts) for the hottest writes.
  */
 import { VisageError, type IdempotentWrite } from '#contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AppliedWriteEntity } from '../database/entities';
+import { AppliedWritesRepository, type AppliedOnceRow, type PriorWrite } from './applied-writes.repository';
 
 export const appliedWriteRetentionHours = 48;
 
@@ -16,36 +17,39 @@ export async function applyOnce<R>(
   work: (manager: EntityManager) => Promise<R>,
 ): Promise<R> {
   return dataSource.transaction(async (manager) => {
+    const appliedWrites = new AppliedWritesRepository(manager);
     // The store work queue runs several messages at once: claiming the id before the work makes a second
     // delivery of it wait for this transaction and then replay its result, rather than apply it again.
-    const claimed = (await manager.query(
-      `INSERT INTO applied_write (request_id, fingerprint, reply, created_at) VALUES ($1, $2, 'null', now())
-       ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
-      [write.requestId, write.fingerprint],
-    )) as unknown[];
-    if (claimed.length === 0) {
-      return replayOf<R>(write, await manager.findOneByOrFail(AppliedWriteEntity, { requestId: write.requestId }));
+    if (!(await appliedWrites.claim(write))) {
+      return replayOf<R>(write, (await appliedWrites.find(write.requestId))!);
     }
     const reply = await work(manager);
-    await manager.query(`UPDATE applied_write SET reply = $2::jsonb WHERE request_id = $1`, [
-      write.requestId,
-      JSON.stringify(reply),
-    ]);
+    await appliedWrites.recordReply(write.requestId, reply);
     return reply;
   });
 }
 
+/**
+ * The single-statement form: `statement` runs the write and records its result in one round trip; `then` reads
+ * what the write answered (and throws the write's errors) when the request is new.
+ */
+export async function applyStatementOnce<O, R>(
+  write: IdempotentWrite,
+  statement: () => Promise<AppliedOnceRow & O>,
+  then: (outcome: O) => R | Promise<R>,
+): Promise<R> {
+  const { prior_fingerprint: fingerprint, prior_reply: reply, ...outcome } = await statement();
+  if (fingerprint !== null) return replayOf<R>(write, { fingerprint, reply });
+  return then(outcome as O);
+}
+
 /** The first result of a write already applied; the same key with another request is refused. */
-export function replayOf<R>(write: IdempotentWrite, prior: { fingerprint: string; reply: unknown }): R {
+function replayOf<R>(write: IdempotentWrite, prior: PriorWrite): R {
   if (prior.fingerprint !== write.fingerprint) throw new VisageError('IDEMPOTENCY_KEY_REUSED');
   return prior.reply as R;
 }
 
 /** Forgets the results older than `olderThanHours`; answers how many. */
 export async function pruneAppliedWrites(dataSource: DataSource, olderThanHours: number): Promise<number> {
-  const result = await dataSource.query(
-    `DELETE FROM applied_write WHERE created_at < now() - make_interval(hours => $1)`,
-    [olderThanHours],
-  );
-  return Array.isArray(result) ? Number(result[1] ?? 0) : 0;
+  return new AppliedWritesRepository(dataSource.manager).prune(olderThanHours);
 }

@@ -1,6 +1,4 @@
 import type { QueryRunner, MigrationInterface } from 'typeorm';
-import { float32ToLittleEndian, littleEndianToFloat32 } from '#messaging';
-import { encodeRows, snapshotPartRows, type SnapshotPart } from '../training/snapshot-encoding';
 
 /**
  * Snapshots are stored encoded (int8 codes grouped by person) instead of as float32 rows, so that loading one
@@ -43,9 +41,9 @@ export class EncodedSnapshots1764288000000 implements MigrationInterface {
         [tenantId, groupId, version],
       );
       const personIdOfRow = chunks.flatMap((chunk) => chunk.person_ids);
-      const matrix = littleEndianToFloat32(Buffer.concat(chunks.map((chunk) => chunk.embeddings)));
+      const matrix = float32From(Buffer.concat(chunks.map((chunk) => chunk.embeddings)));
       if (personIdOfRow.length === 0) continue;
-      const parts = encodeRows(matrix.length / personIdOfRow.length, personIdOfRow, matrix, snapshotPartRows);
+      const parts = encodeRows(matrix.length / personIdOfRow.length, personIdOfRow, matrix);
       for (const [chunk, part] of parts.entries()) {
         await saveEncodedPart(queryRunner, tenantId, groupId, version, chunk, part);
       }
@@ -71,7 +69,7 @@ async function saveEncodedPart(
   groupId: string,
   version: number,
   chunk: number,
-  part: SnapshotPart,
+  part: EncodedPart,
 ): Promise<void> {
   const bytes = (codes: Int8Array) => Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength);
   await queryRunner.query(
@@ -87,11 +85,111 @@ async function saveEncodedPart(
       Array.from(part.faceCounts),
       bytes(part.codes),
       bytes(part.residualCodes),
-      float32ToLittleEndian(part.scales),
-      float32ToLittleEndian(part.residualScales),
+      bytesOfFloat32(part.scales),
+      bytesOfFloat32(part.residualScales),
       part.norms.row,
       part.norms.residual,
       part.norms.refinedResidual,
     ],
   );
+}
+
+/*
+ * The encoding as it stood when this migration was written, kept here so that later changes to the live encoder
+ * (training/snapshot-encoding.ts) never change what this migration writes.
+ */
+
+/** Rows per stored part, as then. */
+const partRows = 20_000;
+
+/** Consecutive persons with all their rows, int8 codes in two stages (v ≈ a·c + b·r). */
+interface EncodedPart {
+  personIds: string[];
+  faceCounts: Int32Array;
+  codes: Int8Array;
+  residualCodes: Int8Array;
+  scales: Float32Array;
+  residualScales: Float32Array;
+  /** Largest norm over the part's rows of v, of v − a·c and of v − a·c − b·r. */
+  norms: { row: number; residual: number; refinedResidual: number };
+}
+
+/** Groups the rows by person (in order of first appearance) into parts that never split a person. */
+function encodeRows(dimension: number, personIdOfRow: string[], matrix: Float32Array): EncodedPart[] {
+  const rowsOfPerson = new Map<string, number[]>();
+  for (const [row, personId] of personIdOfRow.entries()) {
+    const rows = rowsOfPerson.get(personId);
+    if (rows) rows.push(row);
+    else rowsOfPerson.set(personId, [row]);
+  }
+  const parts: EncodedPart[] = [];
+  let persons: [string, number[]][] = [];
+  let rows = 0;
+  for (const person of rowsOfPerson) {
+    if (rows >= partRows) {
+      parts.push(encodePart(dimension, persons, matrix));
+      persons = [];
+      rows = 0;
+    }
+    persons.push(person);
+    rows += person[1].length;
+  }
+  if (rows > 0) parts.push(encodePart(dimension, persons, matrix));
+  return parts;
+}
+
+function encodePart(dimension: number, persons: [string, number[]][], matrix: Float32Array): EncodedPart {
+  const rows = persons.flatMap(([, personRows]) => personRows);
+  const part: EncodedPart = {
+    personIds: persons.map(([personId]) => personId),
+    faceCounts: Int32Array.from(persons, ([, personRows]) => personRows.length),
+    codes: new Int8Array(rows.length * dimension),
+    residualCodes: new Int8Array(rows.length * dimension),
+    scales: new Float32Array(rows.length),
+    residualScales: new Float32Array(rows.length),
+    norms: { row: 0, residual: 0, refinedResidual: 0 },
+  };
+  const rest = new Float64Array(dimension);
+  for (const [i, row] of rows.entries()) {
+    for (let k = 0; k < dimension; k++) rest[k] = matrix[row * dimension + k]!;
+    const rowNorm = Math.sqrt(sumOfSquares(rest));
+    part.scales[i] = quantise(rest, part.codes, i * dimension);
+    const residualNorm = Math.sqrt(sumOfSquares(rest));
+    part.residualScales[i] = quantise(rest, part.residualCodes, i * dimension);
+    part.norms.row = Math.max(part.norms.row, rowNorm);
+    part.norms.residual = Math.max(part.norms.residual, residualNorm);
+    part.norms.refinedResidual = Math.max(part.norms.refinedResidual, Math.sqrt(sumOfSquares(rest)));
+  }
+  return part;
+}
+
+/** int8 codes of `values` at codes[to...] with one float32 scale; leaves in `values` what the codes miss. */
+function quantise(values: Float64Array, codes: Int8Array, to: number): number {
+  let max = 0;
+  for (const value of values) max = Math.max(max, Math.abs(value));
+  const scale = Math.fround(max > 0 ? max / 127 : 1);
+  const inverse = 1 / scale;
+  for (let k = 0; k < values.length; k++) {
+    const code = Math.floor(values[k]! * inverse + 0.5);
+    codes[to + k] = code;
+    values[k] = values[k]! - scale * code;
+  }
+  return scale;
+}
+
+function sumOfSquares(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value * value;
+  return sum;
+}
+
+/** float32 little-endian, the layout the table stores. */
+function float32From(bytes: Buffer): Float32Array {
+  return Float32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+}
+
+function bytesOfFloat32(values: Float32Array): Buffer {
+  const bytes = Buffer.alloc(values.length * 4);
+  values.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+  return bytes;
 }

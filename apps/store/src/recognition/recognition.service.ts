@@ -2,13 +2,12 @@
  * Identify (1:N against a group's last successful training), verify (1:1), find similar and group, on faceIds
  * from Detect.
  */
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   confidenceOf,
   groupConfidenceThresholds,
   identifyConfidenceThresholds,
   similarityFor,
-  trainingErrorsOf,
   verifyConfidenceThreshold,
   VisageError,
   type FaceGrouping,
@@ -22,32 +21,35 @@ import {
   type VerifyRequest,
   type VerifyResult,
 } from '#contracts';
-import { littleEndianToFloat32 } from '#messaging';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { PersistedFaceEntity, PersonEntity, TrainingEntity, type CollectionEntity } from '../database/entities';
 import { DetectedFacesService, type DetectedFace } from '../detected-faces/detected-faces.service';
 import { GroupsService } from '../groups/groups.service';
+import { FacesRepository } from '../faces/faces.repository';
+import { PersonsRepository } from '../persons/persons.repository';
 import { PersonsService } from '../persons/persons.service';
-import { loadSnapshotParts } from '../training/snapshot-storage';
-import { TrainingSnapshot, type Ranking } from '../training/training-snapshot';
+import { TrainedSnapshots } from '../search/trained-snapshots';
+import type { Ranking, TrainingSnapshot } from '../training/training-snapshot';
 import { dot, groupFaces, rankSimilar } from './face-similarity';
-import { SnapshotCache } from './snapshot-cache';
 
 @Injectable()
 export class RecognitionService {
-  private readonly logger = new Logger('recognition');
+  private readonly personRepository: PersonsRepository;
+  private readonly faceRepository: FacesRepository;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly groups: GroupsService,
     private readonly persons: PersonsService,
     private readonly detected: DetectedFacesService,
-    private readonly snapshots: SnapshotCache<TrainingSnapshot>,
-  ) {}
+    private readonly snapshots: TrainedSnapshots,
+  ) {
+    this.personRepository = new PersonsRepository(dataSource.manager);
+    this.faceRepository = new FacesRepository(dataSource.manager);
+  }
 
   async identify(request: IdentifyRequest): Promise<IdentifyResult[]> {
-    const { collection, snapshot } = await this.trainedSnapshot(request);
+    const { collection, snapshot } = await this.snapshots.of(request);
     const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
     const model = collection.recognitionModel as RecognitionModel;
     requireModel(faces, model, 'the group');
@@ -61,7 +63,7 @@ export class RecognitionService {
     );
     // One lookup of which ranked persons still exist, for all the faces.
     const ranked = rankings.flatMap((ranking) => entryIdsOf(snapshot, ranking));
-    const exists = (ids: string[]) => this.existingPersons(request, ids);
+    const exists = (ids: string[]) => this.personRepository.existing(request, ids);
     const existing = await exists([...new Set(ranked)]);
     const results: IdentifyResult[] = [];
     for (const [i, face] of faces.entries()) {
@@ -72,28 +74,6 @@ export class RecognitionService {
       });
     }
     return results;
-  }
-
-  /**
-   * The snapshot of a collection's last successful training, loaded once into the cache; the trained kind's own
-   * errors while there is none.
-   */
-  private async trainedSnapshot(ref: GroupRef): Promise<{ collection: CollectionEntity; snapshot: TrainingSnapshot }> {
-    const manager = this.dataSource.manager;
-    const collection = await this.groups.require(manager, ref);
-    const training = await manager.findOne(TrainingEntity, {
-      where: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId },
-    });
-    if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
-      const errors = trainingErrorsOf(ref.kind);
-      throw new VisageError(training?.status === 'running' ? errors.inProgress : errors.notTrained);
-    }
-    const { snapshotVersion: version, snapshotId } = training;
-    const snapshot = await this.snapshots.get(
-      { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId, snapshotId },
-      async () => TrainingSnapshot.fromParts(version, await loadSnapshotParts(manager, ref, version)),
-    );
-    return { collection, snapshot };
   }
 
   /**
@@ -124,38 +104,6 @@ export class RecognitionService {
     }
   }
 
-  private async existingPersons(ref: GroupRef, personIds: string[]): Promise<Set<string>> {
-    if (personIds.length === 0) return new Set();
-    const rows = await this.dataSource.manager.find(PersonEntity, {
-      select: { personId: true },
-      where: { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId, personId: In(personIds) },
-    });
-    return new Set(rows.map((p) => p.personId));
-  }
-
-  /** Drops the snapshots of groups deleted, or trained again, through another store process. */
-  async dropStaleSnapshots(): Promise<void> {
-    const held = this.snapshots.held();
-    if (held.length === 0) return;
-    try {
-      const current: { tenant_id: string; kind: string; group_id: string; snapshot_id: string }[] =
-        await this.dataSource.query(
-          `SELECT t.tenant_id, t.kind, t.group_id, t.snapshot_id FROM training t
-           JOIN unnest($1::text[], $2::text[], $3::text[]) AS h(tenant_id, kind, group_id)
-             USING (tenant_id, kind, group_id)`,
-          [held.map((ref) => ref.tenantId), held.map((ref) => ref.kind), held.map((ref) => ref.groupId)],
-        );
-      const live = new Set(current.map((row) => [row.tenant_id, row.kind, row.group_id, row.snapshot_id].join('\0')));
-      for (const ref of held) {
-        if (!live.has([ref.tenantId, ref.kind, ref.groupId, ref.snapshotId].join('\0'))) {
-          this.snapshots.evictGroup(ref, 'stale');
-        }
-      }
-    } catch (error) {
-      this.logger.warn(`Could not check the cached snapshots against the database: ${(error as Error).message}`);
-    }
-  }
-
   async verify(request: VerifyRequest): Promise<VerifyResult> {
     if ('faceId1' in request) {
       const faces = await this.detected.load(
@@ -171,13 +119,10 @@ export class RecognitionService {
     await this.persons.require(manager, request);
     const faces = await this.detected.load(request.tenantId, [request.faceId], 'VERIFY_FACE_ID_NOT_FOUND');
     requireModel(faces, group.recognitionModel as RecognitionModel, 'the group');
-    const enrolled = await manager.find(PersistedFaceEntity, {
-      select: { persistedFaceId: true, embedding: true },
-      where: { personId: request.personId },
-    });
+    const enrolled = await this.faceRepository.embeddingsOfPerson(request.personId);
     if (enrolled.length === 0) throw new VisageError('PERSISTED_FACE_NOT_FOUND', 'The person has no faces.');
     const query = faces[0]!.embedding;
-    const best = Math.max(...enrolled.map((face) => dot(query, littleEndianToFloat32(face.embedding))));
+    const best = Math.max(...enrolled.map((face) => dot(query, face.embedding)));
     return verdict(best, faces[0]!.recognitionModel);
   }
 
@@ -194,10 +139,10 @@ export class RecognitionService {
     const target = request.target;
     if (target.kind === 'largeFaceList') {
       const ref = { tenantId: request.tenantId, kind: target.kind, groupId: target.groupId };
-      const { collection, snapshot } = await this.trainedSnapshot(ref);
+      const { collection, snapshot } = await this.snapshots.of(ref);
       requireModel([query], collection.recognitionModel as RecognitionModel, 'the large face list');
       const first = await snapshot.rank(query.embedding, similarityFor(threshold, model), limit);
-      const exists = (ids: string[]) => this.existingListFaces(ref, ids);
+      const exists = (ids: string[]) => this.faceRepository.existingIn(ref, ids);
       const best = await this.bestEntries(
         snapshot,
         query,
@@ -242,30 +187,9 @@ export class RecognitionService {
   private async faceListCandidates(query: DetectedFace, ref: GroupRef): Promise<Candidate[]> {
     const list = await this.groups.require(this.dataSource.manager, ref);
     requireModel([query], list.recognitionModel as RecognitionModel, 'the face list');
-    const rows: { persisted_face_id: string; embedding: Buffer }[] = await this.dataSource.query(
-      `SELECT persisted_face_id, embedding FROM persisted_face WHERE tenant_id = $1 AND kind = $2 AND group_id = $3`,
-      [ref.tenantId, ref.kind, ref.groupId],
-    );
-    if (rows.length === 0) throw new VisageError('FACE_LIST_EMPTY');
-    return rows.map((row) => ({ id: row.persisted_face_id, embedding: littleEndianToFloat32(row.embedding) }));
-  }
-
-  /**
-   * Looked up by primary key alone, the list checked here: given the list's columns too, Postgres may walk the
-   * whole list's index (a million faces) when its statistics predate a large import.
-   */
-  private async existingListFaces(ref: GroupRef, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows: { persisted_face_id: string; tenant_id: string; kind: string; group_id: string }[] =
-      await this.dataSource.query(
-        `SELECT persisted_face_id, tenant_id, kind, group_id FROM persisted_face WHERE persisted_face_id = ANY($1::uuid[])`,
-        [ids],
-      );
-    return new Set(
-      rows
-        .filter((row) => row.tenant_id === ref.tenantId && row.kind === ref.kind && row.group_id === ref.groupId)
-        .map((row) => row.persisted_face_id),
-    );
+    const faces = await this.faceRepository.embeddingsOf(ref);
+    if (faces.length === 0) throw new VisageError('FACE_LIST_EMPTY');
+    return faces.map((face) => ({ id: face.persistedFaceId, embedding: face.embedding }));
   }
 
   /** The faces clustered by person (faceIds in the order given within each group), and the unmatched ones. */

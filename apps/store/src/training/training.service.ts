@@ -14,16 +14,17 @@ import {
   type IdempotentWrite,
   type TrainingStatusView,
 } from '#contracts';
-import { littleEndianToFloat32 } from '#messaging';
 import { Metrics } from '#observability';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import { TrainingEntity, type CollectionEntity } from '../database/entities';
+import type { CollectionEntity, TrainingEntity } from '../database/entities';
+import { FacesRepository } from '../faces/faces.repository';
 import { GroupsService } from '../groups/groups.service';
 import { applyOnce } from '../idempotency/applied-writes';
 import { SnapshotEncoder, snapshotPartRows, type SnapshotPart } from './snapshot-encoding';
-import { saveSnapshotPart } from './snapshot-storage';
+import { SnapshotsRepository } from './snapshots.repository';
 import { TrainingSlots } from './training-slots';
+import { TrainingRepository, type Lease } from './training.repository';
 
 export interface TrainingOptions {
   /** Length of the lease a running training renews. */
@@ -34,14 +35,13 @@ export interface TrainingOptions {
 
 export const TRAINING_OPTIONS = Symbol('TRAINING_OPTIONS');
 
-/** The running training one build works on, as its store process holds it. */
-type Lease = Pick<TrainingEntity, 'tenantId' | 'kind' | 'groupId' | 'buildingVersion'> & { leaseToken: string };
-
 @Injectable()
 export class TrainingService {
   private readonly logger = new Logger('training');
   private readonly leaseMs: number;
   private readonly slots: TrainingSlots;
+  private readonly trainings: TrainingRepository;
+  private readonly snapshots: SnapshotsRepository;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -50,16 +50,19 @@ export class TrainingService {
   ) {
     this.leaseMs = options.leaseMs;
     this.slots = new TrainingSlots(options.concurrency);
+    this.trainings = new TrainingRepository(dataSource.manager);
+    this.snapshots = new SnapshotsRepository(dataSource.manager);
   }
 
   async start(ref: GroupRef & IdempotentWrite): Promise<TrainingStatusView> {
-    let started: TrainingEntity | undefined;
+    let started: Lease | undefined;
     const view = await applyOnce(this.dataSource, ref, async (manager) => {
       const group = await this.groups.require(manager, ref, 'update');
-      const prior = await manager.findOne(TrainingEntity, { where: trainingOf(ref) });
+      const trainings = new TrainingRepository(manager);
+      const prior = await trainings.find(ref);
       if (prior?.status === 'running') throw new VisageError(trainingErrorsOf(ref.kind).inProgress);
       const now = new Date();
-      const training: TrainingEntity = {
+      const training: TrainingEntity & Lease = {
         tenantId: ref.tenantId,
         kind: ref.kind,
         groupId: ref.groupId,
@@ -73,214 +76,155 @@ export class TrainingService {
         leaseUntil: new Date(now.getTime() + this.leaseMs),
         leaseToken: randomUUID(),
       };
-      await manager.save(TrainingEntity, training);
+      await trainings.save(training);
       started = training;
       return statusView(group, training);
     });
     // A replay answers the first 202 and starts nothing.
-    if (started) void this.build({ ...started, leaseToken: started.leaseToken! });
+    if (started) void this.build(started);
     return view;
   }
 
   async status(ref: GroupRef): Promise<TrainingStatusView> {
     const group = await this.groups.require(this.dataSource.manager, ref);
-    const training = await this.dataSource.getRepository(TrainingEntity).findOne({ where: trainingOf(ref) });
+    const training = await this.trainings.find(ref);
     if (!training) throw new VisageError(trainingErrorsOf(ref.kind).neverTrained);
     return statusView(group, training);
   }
 
-  /**
-   * Claims trainings whose store process went away (lease expired) and runs them again here, under a new token
-   * and a new building version: the process that lost the lease may still be writing the old version's parts.
-   */
+  /** Claims the trainings whose store process went away (lease expired) and runs them again here. */
   async resumeAbandoned(): Promise<void> {
-    // TypeORM answers an UPDATE with [returned rows, affected count].
-    const [claimed] = (await this.dataSource.query(
-      `UPDATE training SET lease_until = now() + make_interval(secs => $1::double precision / 1000),
-         lease_token = gen_random_uuid(), building_version = building_version + 1
-       WHERE status = 'running' AND lease_until < now()
-       RETURNING tenant_id, kind, group_id, building_version, lease_token`,
-      [this.leaseMs],
-    )) as [ClaimedTraining[], number];
-    for (const row of claimed) {
-      this.logger.warn(`Resuming the abandoned training of group ${row.group_id}`);
-      void this.build({
-        tenantId: row.tenant_id,
-        kind: row.kind,
-        groupId: row.group_id,
-        buildingVersion: row.building_version,
-        leaseToken: row.lease_token,
-      });
+    for (const lease of await this.trainings.claimAbandoned(this.leaseMs)) {
+      this.logger.warn(`Resuming the abandoned training of group ${lease.groupId}`);
+      void this.build(lease);
     }
   }
 
+  /** Builds the snapshot under the lease and records how it ended; never throws. */
   private async build(lease: Lease): Promise<void> {
-    const { tenantId, kind, groupId, buildingVersion: version } = lease;
-    let lost = false;
-    const holdLease = () => {
-      if (lost) throw new LeaseLost();
-    };
     // Renewed while waiting for a slot too: a waiting training is still running to its callers.
-    const renew = setInterval(
-      () =>
-        void this.renewLease(lease).then(
-          (held) => (lost ||= !held),
-          (error: Error) =>
-            this.logger.warn(`Could not renew the training lease of group ${groupId}: ${error.message}`),
-        ),
-      this.leaseMs / 3,
-    );
+    const keeper = new LeaseKeeper(lease, this.trainings, this.leaseMs, this.logger);
     const release = await this.slots.acquire();
     const stopTimer = Metrics.trainingDuration.startTimer();
     try {
       // The wait for a slot may have outlasted the lease.
-      lost ||= !(await this.renewLease(lease));
-      holdLease();
-      await this.dataSource.query(
-        'DELETE FROM training_snapshot_chunk WHERE tenant_id = $1 AND kind = $2 AND group_id = $3 AND version = $4',
-        [tenantId, kind, groupId, version],
-      );
-      // One cursor over the group's faces, a single consistent read fetched in chunks; by person, because the
-      // encoded snapshot keeps each person's faces together. A face list's faces stand for themselves: each is
-      // an entry of its own, as a person with one face.
-      const reader = this.dataSource.createQueryRunner();
-      let encoder: SnapshotEncoder | undefined;
-      let chunk = 0;
-      let rows = 0;
-      const save = async (part: SnapshotPart | undefined) => {
-        holdLease();
-        if (part) await saveSnapshotPart(this.dataSource.manager, lease, version, chunk++, part);
-      };
-      try {
-        await reader.connect();
-        await reader.startTransaction();
-        await reader.query(
-          `DECLARE group_faces NO SCROLL CURSOR FOR
-           SELECT coalesce(person_id, persisted_face_id) AS entry_id, embedding FROM persisted_face
-           WHERE tenant_id = $1 AND kind = $2 AND group_id = $3 ORDER BY entry_id`,
-          [tenantId, kind, groupId],
-        );
-        for (;;) {
-          const faces: { entry_id: string; embedding: Buffer }[] = await reader.query(
-            `FETCH ${snapshotPartRows} FROM group_faces`,
-          );
-          if (faces.length === 0) break;
-          for (const face of faces) {
-            const vector = littleEndianToFloat32(face.embedding);
-            encoder ??= new SnapshotEncoder(vector.length, snapshotPartRows);
-            await save(encoder.add(face.entry_id, vector));
-          }
-          rows += faces.length;
-        }
-        await save(encoder?.finish());
-        await reader.commitTransaction();
-      } finally {
-        if (reader.isTransactionActive) await reader.rollbackTransaction().catch(() => undefined);
-        await reader.release();
+      await keeper.renewNow();
+      const rows = await this.encode(lease, keeper);
+      if (rows === 0) {
+        throw new TrainingFailure(`There is no face in the ${Collections[lease.kind].title.toLowerCase()}.`);
       }
-      if (rows === 0) throw new TrainingFailure(`There is no face in the ${Collections[kind].title.toLowerCase()}.`);
       if (!(await this.finish(lease, 'succeeded', null))) throw new LeaseLost();
       stopTimer({ outcome: 'succeeded' });
-      this.logger.log(`Trained group ${groupId}: ${rows} faces, snapshot version ${version}`);
+      this.logger.log(`Trained group ${lease.groupId}: ${rows} faces, snapshot version ${lease.buildingVersion}`);
     } catch (error) {
-      if (error instanceof LeaseLost) {
-        this.logger.warn(
-          `The training of group ${groupId} is no longer this process's (another store process took it over, ` +
-            'or the group was deleted); stopped here',
-        );
-        await this.discardParts(lease).catch((error: Error) =>
-          this.logger.warn(`Could not delete the parts of an abandoned training of ${groupId}: ${error.message}`),
-        );
-        stopTimer({ outcome: 'lease_lost' });
-        return;
-      }
-      const message = error instanceof TrainingFailure ? error.message : 'Training failed; retry.';
-      if (!(error instanceof TrainingFailure))
-        this.logger.error(`Training of ${groupId} failed: ${(error as Error).message}`);
-      await this.finish(lease, 'failed', message).catch((error: Error) =>
-        this.logger.error(`Could not record the failed training of ${groupId}: ${error.message}`),
-      );
-      stopTimer({ outcome: 'failed' });
+      stopTimer({ outcome: await this.failed(lease, error) });
     } finally {
-      clearInterval(renew);
+      keeper.stop();
       release();
     }
+  }
+
+  /** Encodes the collection's faces into the parts of the lease's version; answers how many faces. */
+  private async encode(lease: Lease, keeper: LeaseKeeper): Promise<number> {
+    const version = lease.buildingVersion;
+    keeper.hold();
+    await this.snapshots.deleteVersion(lease, version);
+    let encoder: SnapshotEncoder | undefined;
+    let chunk = 0;
+    let rows = 0;
+    const save = async (part: SnapshotPart | undefined) => {
+      keeper.hold();
+      if (part) await this.snapshots.savePart(lease, version, chunk++, part);
+    };
+    for await (const faces of new FacesRepository(this.dataSource.manager).byEntry(lease, snapshotPartRows)) {
+      for (const face of faces) {
+        encoder ??= new SnapshotEncoder(face.embedding.length, snapshotPartRows);
+        await save(encoder.add(face.entryId, face.embedding));
+      }
+      rows += faces.length;
+    }
+    await save(encoder?.finish());
+    return rows;
+  }
+
+  /** Records a build that did not succeed, as far as it is still this process's; answers the metric's outcome. */
+  private async failed(lease: Lease, error: unknown): Promise<'lease_lost' | 'failed'> {
+    const { groupId } = lease;
+    if (error instanceof LeaseLost) {
+      this.logger.warn(
+        `The training of group ${groupId} is no longer this process's (another store process took it over, ` +
+          'or the group was deleted); stopped here',
+      );
+      await this.snapshots
+        .discardAbandoned(lease, lease.buildingVersion)
+        .catch((error: Error) =>
+          this.logger.warn(`Could not delete the parts of an abandoned training of ${groupId}: ${error.message}`),
+        );
+      return 'lease_lost';
+    }
+    if (!(error instanceof TrainingFailure)) {
+      this.logger.error(`Training of ${groupId} failed: ${(error as Error).message}`);
+    }
+    const message = error instanceof TrainingFailure ? error.message : 'Training failed; retry.';
+    await this.finish(lease, 'failed', message).catch((error: Error) =>
+      this.logger.error(`Could not record the failed training of ${groupId}: ${error.message}`),
+    );
+    return 'failed';
   }
 
   /** Records the outcome if this process still holds the lease; false when another process took it over. */
   private async finish(lease: Lease, status: 'succeeded' | 'failed', message: string | null): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const succeeded = status === 'succeeded';
-      const [, updated] = (await manager.query(
-        `UPDATE training SET status = $5, message = $6, last_action_at = now(), lease_until = NULL, lease_token = NULL,
-           snapshot_version = CASE WHEN $7 THEN building_version ELSE snapshot_version END,
-           snapshot_id = CASE WHEN $7 THEN $8::uuid ELSE snapshot_id END,
-           last_success_at = CASE WHEN $7 THEN now() ELSE last_success_at END
-         WHERE tenant_id = $1 AND kind = $9 AND group_id = $2 AND building_version = $3 AND lease_token = $4
-           AND status = 'running'`,
-        [
-          lease.tenantId,
-          lease.groupId,
-          lease.buildingVersion,
-          lease.leaseToken,
-          status,
-          message,
-          succeeded,
-          randomUUID(),
-          lease.kind,
-        ],
-      )) as [unknown, number];
-      if (updated === 0) return false;
-      // Keep only the snapshot identify reads.
-      await manager.query(
-        `DELETE FROM training_snapshot_chunk c USING training t
-         WHERE c.tenant_id = $1 AND c.kind = $2 AND c.group_id = $3
-           AND (t.tenant_id, t.kind, t.group_id) = (c.tenant_id, c.kind, c.group_id) AND c.version <> t.snapshot_version`,
-        [lease.tenantId, lease.kind, lease.groupId],
-      );
+      const outcome = { status, message, snapshotId: randomUUID() };
+      if (!(await new TrainingRepository(manager).finish(lease, outcome))) return false;
+      await new SnapshotsRepository(manager).keepOnlyTrained(lease);
       return true;
     });
   }
+}
 
-  /** Extends the lease if this process still holds it; false when another process took it over. */
-  private async renewLease(lease: Lease): Promise<boolean> {
-    const [, updated] = (await this.dataSource.query(
-      `UPDATE training SET lease_until = now() + make_interval(secs => $5::double precision / 1000)
-       WHERE tenant_id = $1 AND kind = $6 AND group_id = $2 AND building_version = $3 AND lease_token = $4
-         AND status = 'running'`,
-      [lease.tenantId, lease.groupId, lease.buildingVersion, lease.leaseToken, this.leaseMs, lease.kind],
-    )) as [unknown, number];
-    return updated === 1;
+/**
+ * Keeps a build's lease: renews it every third of its length until stopped, and knows once it was lost (a renewal
+ * found it taken over or gone). A renewal that fails outright is logged and tried again on the next round.
+ */
+class LeaseKeeper {
+  private lost = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly lease: Lease,
+    private readonly trainings: TrainingRepository,
+    private readonly leaseMs: number,
+    logger: Logger,
+  ) {
+    this.timer = setInterval(
+      () =>
+        void this.renewNow().catch((error: Error) =>
+          logger.warn(`Could not renew the training lease of group ${lease.groupId}: ${error.message}`),
+        ),
+      leaseMs / 3,
+    );
   }
 
-  /** The parts a build wrote before it lost its lease: no training will ever point at their version. */
-  private async discardParts(lease: Lease): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM training_snapshot_chunk c WHERE c.tenant_id = $1 AND c.kind = $4 AND c.group_id = $2
-         AND c.version = $3
-         AND NOT EXISTS (SELECT 1 FROM training t WHERE (t.tenant_id, t.kind, t.group_id) = (c.tenant_id, c.kind, c.group_id)
-           AND $3 IN (t.snapshot_version, t.building_version))`,
-      [lease.tenantId, lease.groupId, lease.buildingVersion, lease.kind],
-    );
+  async renewNow(): Promise<void> {
+    this.lost ||= !(await this.trainings.renewLease(this.lease, this.leaseMs));
+  }
+
+  /** Throws LeaseLost once the lease is lost: nothing more of the build may be written. */
+  hold(): void {
+    if (this.lost) throw new LeaseLost();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 }
 
+/** A build that cannot succeed for a reason its caller can act on; the message is theirs. */
 class TrainingFailure extends Error {}
 
 /** Another store process holds the training's lease now, or the training is gone with its group. */
 class LeaseLost extends Error {}
-
-interface ClaimedTraining {
-  tenant_id: string;
-  kind: TrainingEntity['kind'];
-  group_id: string;
-  building_version: number;
-  lease_token: string;
-}
-
-function trainingOf(ref: GroupRef): Pick<TrainingEntity, 'tenantId' | 'kind' | 'groupId'> {
-  return { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId };
-}
 
 function statusView(group: CollectionEntity, training: TrainingEntity): TrainingStatusView {
   return {

@@ -19,7 +19,8 @@ import { GroupsService } from '../../src/groups/groups.service';
 import { ListFacesService } from '../../src/list-faces/list-faces.service';
 import { PersonsService } from '../../src/persons/persons.service';
 import { RecognitionService } from '../../src/recognition/recognition.service';
-import { SnapshotCache } from '../../src/recognition/snapshot-cache';
+import { SnapshotCache } from '../../src/search/snapshot-cache';
+import { TrainedSnapshots } from '../../src/search/trained-snapshots';
 import type { TrainingSnapshot } from '../../src/training/training-snapshot';
 import { TrainingService } from '../../src/training/training.service';
 
@@ -48,8 +49,12 @@ export class StoreHarness {
     this.listFaces = new ListFacesService(dataSource, this.groups);
     this.detected = new DetectedFacesService(dataSource, { quota: 10_000, purgeBatchSize: 5_000 });
     this.training = new TrainingService(dataSource, { leaseMs: 30_000, concurrency: 2 }, this.groups);
-    const snapshots = new SnapshotCache<TrainingSnapshot>(64 * 1024 * 1024);
-    deletions.onDeleted((ref) => snapshots.evictGroup(ref));
+    const snapshots = new TrainedSnapshots(
+      dataSource,
+      this.groups,
+      new SnapshotCache<TrainingSnapshot>(64 * 1024 * 1024),
+    );
+    deletions.onDeleted((ref) => snapshots.evict(ref));
     this.recognition = new RecognitionService(dataSource, this.groups, this.persons, this.detected, snapshots);
   }
 

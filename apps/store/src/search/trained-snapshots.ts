@@ -1,0 +1,70 @@
+/**
+ * The snapshots identify and find similar search: a collection's last successful training, loaded once into this
+ * process's cache. A snapshot leaves the cache when its collection is deleted here, or when a check finds it stale
+ * (the collection deleted, or trained again, through another store process).
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { trainingErrorsOf, VisageError, type GroupRef } from '#contracts';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '../database/database.module';
+import type { CollectionEntity } from '../database/entities';
+import { GroupsService } from '../groups/groups.service';
+import { SnapshotsRepository } from '../training/snapshots.repository';
+import { TrainingSnapshot } from '../training/training-snapshot';
+import { TrainingRepository, type TrainedSnapshotRef } from '../training/training.repository';
+import { SnapshotCache } from './snapshot-cache';
+
+@Injectable()
+export class TrainedSnapshots {
+  private readonly logger = new Logger('search');
+  private readonly trainings: TrainingRepository;
+  private readonly snapshots: SnapshotsRepository;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly groups: GroupsService,
+    private readonly cache: SnapshotCache<TrainingSnapshot>,
+  ) {
+    this.trainings = new TrainingRepository(dataSource.manager);
+    this.snapshots = new SnapshotsRepository(dataSource.manager);
+  }
+
+  /** The collection and the snapshot of its last successful training; the trained kind's own errors while none. */
+  async of(ref: GroupRef): Promise<{ collection: CollectionEntity; snapshot: TrainingSnapshot }> {
+    const collection = await this.groups.require(this.dataSource.manager, ref);
+    const training = await this.trainings.find(ref);
+    if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
+      const errors = trainingErrorsOf(ref.kind);
+      throw new VisageError(training?.status === 'running' ? errors.inProgress : errors.notTrained);
+    }
+    const { snapshotVersion: version, snapshotId } = training;
+    const snapshot = await this.cache.get(
+      { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId, snapshotId },
+      async () => TrainingSnapshot.fromParts(version, await this.snapshots.loadParts(ref, version)),
+    );
+    return { collection, snapshot };
+  }
+
+  /** The collection was deleted through this process. */
+  evict(ref: GroupRef): void {
+    this.cache.evictGroup(ref);
+  }
+
+  /** Drops the snapshots of collections deleted, or trained again, through another store process. */
+  async dropStale(): Promise<void> {
+    const held = this.cache.held();
+    if (held.length === 0) return;
+    try {
+      const current = new Set((await this.trainings.currentSnapshots(held)).map(keyOf));
+      for (const ref of held) {
+        if (!current.has(keyOf(ref))) this.cache.evictGroup(ref, 'stale');
+      }
+    } catch (error) {
+      this.logger.warn(`Could not check the cached snapshots against the database: ${(error as Error).message}`);
+    }
+  }
+}
+
+function keyOf(ref: TrainedSnapshotRef): string {
+  return [ref.tenantId, ref.kind, ref.groupId, ref.snapshotId].join('\0');
+}
