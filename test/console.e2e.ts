@@ -217,6 +217,29 @@ describe('a keyless service on loopback', () => {
     await page.locator('#try-heading ~ figure [data-face].known').nth(2).waitFor();
   });
 
+  test('a photo of several people is enrolled with the face the user clicks, sent as targetFace', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Groups and people' }).click();
+    await page.getByLabel("New person's name").fill('Someone in a crowd');
+    await page.getByRole('button', { name: 'Add person' }).click();
+    await page.getByRole('button', { name: 'Enrol photos of Someone in a crowd' }).click();
+    await page
+      .getByLabel('Photos of Someone in a crowd', { exact: true })
+      .setInputFiles({ name: 'multiple_faces_2.jpg', mimeType: 'image/jpeg', buffer: edge('multiple_faces_2.jpg') });
+    await page.getByRole('button', { name: 'Choose the face to enrol' }).click();
+    await page.getByRole('button', { name: 'Face 2: enrol this face' }).click();
+    const row = page.locator('[data-person="Someone in a crowd"] li', { hasText: 'multiple_faces_2.jpg' });
+    await row.locator('.state', { hasText: /^enrolled$/ }).waitFor();
+    await page.locator('[data-person="Someone in a crowd"] .faces', { hasText: '1 face' }).waitFor();
+  });
+
+  test('every control has a label', async () => {
+    const unlabelled = await browser.page.evaluate(`[...document.querySelectorAll('input, select, button')]
+      .filter((e) => e.labels?.length === 0 && !e.getAttribute('aria-label') && e.textContent.trim() === '')
+      .map((e) => e.outerHTML)`);
+    assert.deepEqual(unlabelled, []);
+  });
+
   test('status says the service is ready', async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Status' }).click();
