@@ -3,7 +3,7 @@
  * when refused, the API's own code and message. A photo with several faces waits for the user to pick one, which
  * is then sent again with that face as `targetFace`.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, errorText } from '../api/envelope-client';
 import type { DetectedFace, Rectangle } from '../api/types';
 import { FaceOverlay, PhotoDrop } from '../try-it/face-overlay';
@@ -30,6 +30,8 @@ export function Enrolment(props: {
 }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [picking, setPicking] = useState<number>();
+  // Files taken so far: two drops in quick succession must not get the same row numbers.
+  const taken = useRef(0);
 
   const update = (index: number, progress: FileState) =>
     setUploads((all) => all.map((u, i) => (i === index ? { ...u, progress } : u)));
@@ -51,7 +53,8 @@ export function Enrolment(props: {
   };
 
   const add = async (files: File[]) => {
-    const first = uploads.length;
+    const first = taken.current;
+    taken.current += files.length;
     setUploads((all) => [...all, ...files.map((file) => ({ file, progress: { state: 'waiting' as const } }))]);
     let next = 0;
     const worker = async () => {

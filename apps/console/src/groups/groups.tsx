@@ -192,16 +192,18 @@ function Training({ base }: { base: string }) {
   const [poll, setPoll] = useState(0);
 
   useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     call<TrainingStatus>('GET', `${base}/training`).then(
       (s) => {
         setStatus(s);
-        if (s.status === 'running' || s.status === 'notStarted') setTimeout(() => setPoll((n) => n + 1), 1000);
+        if (s.status === 'running' || s.status === 'notStarted') timer = setTimeout(() => setPoll((n) => n + 1), 1000);
       },
       (e: unknown) =>
         e instanceof ApiError && e.status === 404 && /TRAINING_NOT_FOUND$/.test(e.code)
           ? setStatus('never trained')
           : setError(errorText(e)),
     );
+    return () => clearTimeout(timer);
   }, [base, poll]);
 
   const text =
