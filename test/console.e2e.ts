@@ -279,6 +279,8 @@ describe('a service with API keys', () => {
 
     await page.getByRole('link', { name: 'Status' }).click();
     await page.locator('dd', { hasText: /backend, \d+ workers?/ }).waitFor();
+    await page.locator('dd', { hasText: stack.mode === 'standalone' ? 'one process' : 'separate services' }).waitFor();
+    await page.getByRole('table', { name: 'Messages waiting per queue' }).getByText('visage.detector').waitFor();
     await shoot(page, 'status-with-key');
 
     await page.reload();

@@ -4,6 +4,8 @@ import { probe } from '../api/envelope-client';
 
 interface Readiness {
   status: 'ready' | 'not ready';
+  deployment?: { mode: 'standalone' | 'distributed'; messaging: string; database: string };
+  queues?: Record<string, number>;
   broker?: 'up' | 'down';
   detector?: { backend: string; workers: number; models: string[] } | { error: string };
   store?: { database: string; shards: { total: number; owned: number[] } } | { error: string };
@@ -50,9 +52,18 @@ export function Status(props: { active: boolean; keyVersion: number }) {
         <dd class={ready?.status === 'ready' ? 'good' : 'bad'} data-ready={ready?.status}>
           {ready?.status ?? 'checking…'}
         </dd>
+        {ready?.deployment && (
+          <>
+            <dt>Runs as</dt>
+            <dd>
+              {ready.deployment.mode === 'standalone' ? 'one process' : 'separate services'},{' '}
+              {ready.deployment.messaging} messaging, {ready.deployment.database} database
+            </dd>
+          </>
+        )}
         {ready?.broker && (
           <>
-            <dt>Broker</dt>
+            <dt>Messaging</dt>
             <dd>{ready.broker}</dd>
           </>
         )}
@@ -77,10 +88,29 @@ export function Status(props: { active: boolean; keyVersion: number }) {
           </>
         )}
       </dl>
+      {ready?.queues && (
+        <table class="queues">
+          <caption>Messages waiting per queue</caption>
+          <thead>
+            <tr>
+              <th scope="col">queue</th>
+              <th scope="col">waiting</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(ready.queues).map(([queue, waiting]) => (
+              <tr key={queue}>
+                <td>{queue}</td>
+                <td>{waiting}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {ready && ready.broker === undefined && (
         <p class="note">
-          The service shows what each part answered only to a caller with a valid API key (none is set, or the service
-          has no keys). Operators see the same, with queue depths and metrics, on each service's ops port.
+          The service shows what each part answered, and its queues, only to a caller with a valid API key (or to
+          everyone when it has no keys and serves loopback only). Operators see the same, with metrics, on the ops port.
         </p>
       )}
       <p class="muted">{checkedAt && `Checked at ${checkedAt.toLocaleTimeString()}; refreshed every 5 seconds.`}</p>
