@@ -36,6 +36,12 @@ const distributedOnly = [
  * start, stop and data folder.
  */
 const withoutStack = ['detected-face-purge', 'snapshot-migration', 'standalone-process', 'training-lease'];
+/**
+ * Suites about the models and the HTTP edge, which the transport between the apps cannot change: they run once, in
+ * the one-process mode (the quicker to start), to keep `npm test` within CI's time; `VISAGE_TEST_MODE=distributed
+ * node --test dist/test/<suite>.e2e.js` runs one in the other mode.
+ */
+const oneProcessOnly = ['edge-abuse', 'face-attributes', 'open-set'];
 
 const distRoot = path.resolve(__dirname, '..');
 const tiers = ['spec', 'medium', 'e2e'] as const;
@@ -106,9 +112,10 @@ async function main(): Promise<number> {
     console.error('No test files found: run `npm run build` first.');
     return 1;
   }
-  const e2e = files.filter((file) => tierOf(file) === 2);
-  const inBothModes = e2e.filter((file) => ![...distributedOnly, ...withoutStack].includes(suiteName(file)));
-  const before = files.filter((file) => tierOf(file) < 2 || withoutStack.includes(suiteName(file)));
+  const e2e = files.filter((file) => tierOf(file) === 2 && !withoutStack.includes(suiteName(file)));
+  const once = files.filter((file) => !e2e.includes(file));
+  const distributedRun = e2e.filter((file) => !oneProcessOnly.includes(suiteName(file)));
+  const standaloneRun = e2e.filter((file) => !distributedOnly.includes(suiteName(file)));
 
   const [postgres, rabbitMq] = await Promise.all([postgresAnswers(), rabbitMqAnswers()]);
   const distributed = postgres && rabbitMq;
@@ -123,25 +130,22 @@ async function main(): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, VISAGE_TEST_MODE: 'distributed' };
   let embedded: { postgres: EmbeddedPostgres; dir: string } | undefined;
   try {
-    if (!postgres && before.some((file) => tierOf(file) === 1 || withoutStack.includes(suiteName(file)))) {
+    if (!postgres && once.some((file) => tierOf(file) > 0)) {
       const dir = mkdtempSync(path.join(tmpdir(), 'visage-test-postgres-'));
       const quiet = { log: () => undefined, warn: () => undefined, error: console.error };
       embedded = { postgres: await EmbeddedPostgres.start({ dataDir: dir, port: 0, logger: quiet }), dir };
       env.TEST_POSTGRES_URL = embedded.postgres.serverUrl;
       console.log(`No PostgreSQL at ${systemPostgres}: the medium suites use an embedded one.`);
     }
-    let passed = run(distributed ? files : before, env);
-    passed = run(inBothModes, { ...env, VISAGE_TEST_MODE: 'standalone' }) && passed;
-    if (!distributed) {
-      const notRun = e2e.filter((file) => !before.includes(file));
-      const onlyThere = notRun.filter((file) => !inBothModes.includes(file));
-      if (notRun.length > 0) {
-        console.log(
-          `Skipped the distributed runs of ${notRun.length} e2e suites (${onlyThere.length} of them run in no other ` +
-            'mode): they need RabbitMQ, with the rabbitmq_consistent_hash_exchange and rabbitmq_management plugins, ' +
-            'and PostgreSQL on this machine (README, "Test").',
-        );
-      }
+    let passed = run(distributed ? [...once, ...distributedRun] : once, env);
+    passed = run(standaloneRun, { ...env, VISAGE_TEST_MODE: 'standalone' }) && passed;
+    if (!distributed && distributedRun.length > 0) {
+      const onlyThere = distributedRun.filter((file) => !standaloneRun.includes(file));
+      console.log(
+        `Skipped the distributed runs of ${distributedRun.length} e2e suites (${onlyThere.length} of them run in no ` +
+          'other mode): they need RabbitMQ, with the rabbitmq_consistent_hash_exchange and rabbitmq_management ' +
+          'plugins, and PostgreSQL on this machine (README, "Test").',
+      );
     }
     return passed ? 0 : 1;
   } finally {

@@ -16,11 +16,16 @@ before(async () => {
 
 after(async () => stack?.stop());
 
+/** The suite is about the store's count, not detection: BlazeFace finds these faces in a quarter of the time. */
+const fastDetection = '?detectionModel=detection_02';
+
 test('300 concurrent adds to one person end with exactly 248 faces and 52 limit errors', async () => {
   await api.createGroup('limit');
   const personId = await api.createPerson('limit', 'busy person');
   const image = face('hans_blix_01.jpg');
-  const responses = await Promise.all(Array.from({ length: 300 }, () => api.addFace('limit', personId, image)));
+  const responses = await Promise.all(
+    Array.from({ length: 300 }, () => api.addFace('limit', personId, image, fastDetection)),
+  );
   const ok = responses.filter((r) => r.status === 200);
   const limited = responses.filter((r) => r.status === 403 && r.body.error?.code === 'FACE_LIMIT_REACHED');
   const other = responses.filter((r) => r.status !== 200 && r.status !== 403).map((r) => r.body.error);
@@ -51,7 +56,7 @@ test('concurrent adds to 20 persons all succeed with exact counts', async () => 
   const persons = await Promise.all(Array.from({ length: 20 }, (_, i) => api.createPerson('many', `person ${i}`)));
   const photos = ['colin_powell_01.jpg', 'colin_powell_02.jpg', 'colin_powell_03.jpg'];
   const responses = await Promise.all(
-    persons.flatMap((personId) => photos.map((photo) => api.addFace('many', personId, face(photo)))),
+    persons.flatMap((personId) => photos.map((photo) => api.addFace('many', personId, face(photo), fastDetection))),
   );
   assert.deepEqual(
     responses.filter((r) => r.status !== 200).map((r) => r.body.error),
