@@ -53,6 +53,8 @@ test('keyless /ready is a plain up; a valid key or the ops port shows what each 
     assert.equal(detailed.body.broker, 'up');
     assert.match(String((detailed.body.detector as { backend: string }).backend), /^(tensorflow|wasm-simd|wasm|cpu)$/);
     assert.equal((detailed.body.store as { database: string }).database, 'up');
+    assert.deepEqual(detailed.body.deployment, { mode: 'distributed', messaging: 'rabbitmq', database: 'external' });
+    assert.equal((detailed.body.queues as Record<string, number>)['visage.detector'], 0, 'queue depths, none waiting');
   }
   const ops = await json(`${gatewayOps}/ready`);
   assert.equal(ops.status, 200);

@@ -1,7 +1,7 @@
 /**
- * The workspace is what `tsc -p tsconfig.build.json` builds (there is no Nest CLI build): every app has its
- * entry point, and every library is imported by its `#name` alias, which resolves to its index for the type
- * checker and to the compiled index at run time.
+ * The workspace is what `npm run build` builds (tsc, and vite for the console's bundle; there is no Nest CLI
+ * build): every app has its entry point, and every library is imported by its `#name` alias, which resolves to
+ * its index for the type checker and to the compiled index at run time.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

@@ -6,6 +6,8 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
 import { ImageRequestsGuard } from './auth/image-requests.guard';
 import { RateLimitGuard } from './auth/rate-limit.guard';
+import { ConsoleAssets } from './console/console-assets';
+import { ConsoleController } from './console/console.controller';
 import { unroutedErrorFilter } from './common/dialect-error.filter';
 import { InputRulesInterceptor } from './common/input-rules.interceptor';
 import { JsonBodyInterceptor } from './common/json-body.interceptor';
@@ -39,11 +41,12 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [MessagingModule.forClient(client)],
-      controllers: [...apiControllers, OpenApiController],
+      controllers: [...apiControllers, OpenApiController, ConsoleController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: ApiKeys, useValue: keys },
         { provide: ReadinessProbe, useValue: ReadinessProbe.overMessaging(client, deployment) },
+        { provide: ConsoleAssets, useValue: ConsoleAssets.load() },
         { provide: ApiDescription, useValue: new ApiDescription(buildOpenApiDocument(apiControllers)) },
         {
           provide: ImageFetcher,

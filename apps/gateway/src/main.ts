@@ -19,6 +19,7 @@ async function bootstrap(): Promise<void> {
     const client = await RpcClient.connect(config.AMQP_URL, {
       name: 'visage-gateway',
       defaultTimeoutMs: config.RPC_TIMEOUT_MS,
+      managementUrl: config.RABBITMQ_MANAGEMENT_URL,
     });
     const { app, readiness } = await createGatewayApp(config, client, distributedDeployment, logger);
     app.enableShutdownHooks();

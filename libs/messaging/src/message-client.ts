@@ -39,6 +39,9 @@ export abstract class MessageClient {
 
   abstract close(): Promise<void>;
 
+  /** Messages waiting in each of the topology's queues (not those being handled), or undefined when unknown. */
+  abstract queueDepths(): Promise<Record<string, number> | undefined>;
+
   async send<P extends Pattern>(pattern: P, request: RequestOf<P>, options: SendOptions = {}): Promise<ReplyOf<P>> {
     const started = performance.now();
     const replied = await this.sendTraced(pattern, request, options);

@@ -15,8 +15,10 @@ import {
   type RequestOf,
   VisageError,
 } from '#contracts';
+import { vhostOf } from '#config';
 import { connectBroker } from './broker-connection';
 import { encodeFrame } from './frame-codec';
+import { managementRequest } from './management-api';
 import { MessageClient, PendingReplies, type Replied, type SendOptions } from './message-client';
 import { Exchanges, Queues } from './topology';
 import { Headers } from './wire';
@@ -31,12 +33,21 @@ export class RpcClient extends MessageClient {
 
   private connection: RecoveringChannelModel | undefined;
 
-  private constructor(private readonly defaultTimeoutMs: number) {
+  private constructor(
+    private readonly defaultTimeoutMs: number,
+    private readonly queueStats?: { managementUrl: string; vhost: string },
+  ) {
     super();
   }
 
-  static async connect(url: string, options: { name: string; defaultTimeoutMs: number }): Promise<RpcClient> {
-    const client = new RpcClient(options.defaultTimeoutMs);
+  static async connect(
+    url: string,
+    options: { name: string; defaultTimeoutMs: number; managementUrl?: string },
+  ): Promise<RpcClient> {
+    const client = new RpcClient(
+      options.defaultTimeoutMs,
+      options.managementUrl ? { managementUrl: options.managementUrl, vhost: vhostOf(url) } : undefined,
+    );
     client.connection = await connectBroker({
       url,
       name: options.name,
@@ -100,6 +111,25 @@ export class RpcClient extends MessageClient {
       );
     }
     return reply;
+  }
+
+  /** From the management API: AMQP tells a queue's depth only to whoever declares it. */
+  async queueDepths(): Promise<Record<string, number> | undefined> {
+    if (!this.queueStats) return undefined;
+    const { managementUrl, vhost } = this.queueStats;
+    try {
+      const response = await managementRequest(
+        managementUrl,
+        `api/queues/${encodeURIComponent(vhost)}?columns=name,messages_ready`,
+        'read the queue depths',
+      );
+      const queues = (await response.json()) as { name: string; messages_ready?: number }[];
+      return Object.fromEntries(
+        queues.filter((q) => q.name.startsWith('visage.')).map((q) => [q.name, q.messages_ready ?? 0]),
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {

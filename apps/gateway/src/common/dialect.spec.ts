@@ -5,12 +5,13 @@ import { PATH_METADATA } from '@nestjs/common/constants';
 import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { apiControllers } from '../api-controllers';
 import { isAzurePath } from '../azure/azure.routes';
+import { ConsoleController } from '../console/console.controller';
 import { OpenApiController } from '../openapi/openapi.controller';
 import { dialectOf } from './dialect';
 import { unroutedErrorFilter } from './dialect-error.filter';
 
 test('every controller declares its dialect: Azure for the routes under the Azure prefix, the envelope elsewhere', () => {
-  for (const controller of [...apiControllers, OpenApiController]) {
+  for (const controller of [...apiControllers, OpenApiController, ConsoleController]) {
     const paths = [Reflect.getMetadata(PATH_METADATA, controller) as string | string[]].flat();
     const expected = paths.every((path) => isAzurePath(`/${path}`)) ? 'azure' : 'envelope';
     assert.equal(dialectOf(controller), expected, controller.name);

@@ -14,6 +14,8 @@ export interface StackReadiness {
   broker: 'up' | 'down';
   detector: DetectorStatus | { error: string };
   store: StoreStatus | { error: string };
+  /** Messages waiting per queue, when the messaging can tell. */
+  queues?: Record<string, number>;
 }
 
 /** A result is shared for this long after it settles; a probe in flight is always shared. */
@@ -49,10 +51,11 @@ export class ReadinessProbe {
 }
 
 async function probeStack(rpc: MessageClient, deployment: Deployment): Promise<StackReadiness> {
-  const [detector, store] = await Promise.allSettled([
+  const [detector, store, queues] = await Promise.allSettled([
     // Priority lets the detector's probe overtake queued images; the store's queue has no priorities.
     rpc.send('detector.status', {}, { timeoutMs: probeTimeoutMs, priority: 2 }),
     rpc.send('store.status', {}, { timeoutMs: probeTimeoutMs }),
+    rpc.queueDepths(),
   ]);
   return {
     ready: rpc.connected && detector.status === 'fulfilled' && store.status === 'fulfilled',
@@ -60,13 +63,14 @@ async function probeStack(rpc: MessageClient, deployment: Deployment): Promise<S
     broker: rpc.connected ? 'up' : 'down',
     detector: detector.status === 'fulfilled' ? detector.value : { error: (detector.reason as Error).message },
     store: store.status === 'fulfilled' ? store.value : { error: (store.reason as Error).message },
+    queues: queues.status === 'fulfilled' ? queues.value : undefined,
   };
 }
 
 /** What a caller with a key, or the ops port, sees: the status and what each part answered. */
 export function readinessDetails(readiness: StackReadiness): Omit<StackReadiness, 'ready'> {
-  const { deployment, broker, detector, store } = readiness;
-  return { deployment, broker, detector, store };
+  const { deployment, broker, detector, store, queues } = readiness;
+  return { deployment, broker, detector, store, queues };
 }
 
 /** /ready of the gateway's ops port: the details when ready, else a 503 that carries them. */

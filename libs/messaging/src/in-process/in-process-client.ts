@@ -60,6 +60,10 @@ export class InProcessClient extends MessageClient {
     return reply;
   }
 
+  async queueDepths(): Promise<Record<string, number>> {
+    return this.broker.depths();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.pending.failAll({ key: 'SERVICE_UNAVAILABLE', message: 'Visage stopped before the reply arrived.' });
