@@ -22,4 +22,22 @@ export default tseslint.config(
     ignores: ['apps/console/**'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  {
+    // Message handlers are typed by the contract map; Nest's own decorators take any string.
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/microservices',
+              importNames: ['MessagePattern', 'EventPattern'],
+              message: "Use @Handles('pattern') from #messaging: the contract map types the handler.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

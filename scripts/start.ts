@@ -9,12 +9,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
+import { loadConfig } from '#config';
+import { GatewayConfig } from '../apps/gateway/src/gateway.config';
 
 const env = process.env;
 const amqpUrl = env.AMQP_URL ?? '';
 const databaseUrl = env.DATABASE_URL ?? '';
-const port = env.PORT ?? '8080';
-const host = env.HOST ?? '127.0.0.1';
 const distRoot = path.resolve(__dirname, '..');
 
 async function checkPostgres(): Promise<void> {
@@ -51,7 +51,12 @@ function redact(value: string): string {
   return url.toString();
 }
 
-async function waitForReady(children: ChildProcess[], deadlineMs: number): Promise<void> {
+/** Polls /ready where the gateway listens. */
+async function waitForReady(
+  children: ChildProcess[],
+  { PORT: port, HOST: host }: GatewayConfig,
+  deadlineMs: number,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     if (children.some((c) => c.exitCode !== null)) return;
@@ -88,6 +93,8 @@ function log(message: string): void {
 
 async function main(): Promise<void> {
   const mode = chooseMode();
+  // The gateway's own config class gives PORT and HOST with their defaults; a bad value stops here, before any start.
+  const gateway = loadConfig(GatewayConfig, env);
   if (mode === 'distributed') {
     log('Distributed mode (AMQP_URL and DATABASE_URL are set): store, detector and gateway as three processes');
     await Promise.all([checkPostgres(), checkRabbitMq()]);
@@ -121,7 +128,7 @@ async function main(): Promise<void> {
   else for (const service of ['store', 'detector', 'gateway']) run(service);
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
-  await waitForReady(children, 120_000);
+  await waitForReady(children, gateway, 120_000);
 }
 
 main().catch((error: Error) => {

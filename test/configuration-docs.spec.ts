@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { variablesOf } from '#config';
 import { DetectorConfig } from '../apps/detector/src/detector.config';
 import { StandaloneConfig } from '../apps/standalone/src/standalone.config';
 import { GatewayConfig } from '../apps/gateway/src/gateway.config';
@@ -16,8 +17,11 @@ test('the configuration table matches the config classes', () => {
     documented.set(match[1]!, match[2]!.trim());
   }
   const defaults = new Map<string, unknown>();
-  for (const config of [new GatewayConfig(), new DetectorConfig(), new StoreConfig(), new StandaloneConfig()]) {
-    for (const [key, value] of Object.entries(config)) defaults.set(key, value);
+  for (const schema of [GatewayConfig, DetectorConfig, StoreConfig, StandaloneConfig]) {
+    const config = new schema() as object as Record<string, unknown>;
+    // A property without @Env() would be a setting no environment variable can change.
+    assert.deepEqual(Object.keys(config).sort(), [...variablesOf(schema)].sort(), `${schema.name} declares each`);
+    for (const key of variablesOf(schema)) defaults.set(key, config[key]);
   }
   assert.deepEqual([...documented.keys()].sort(), [...defaults.keys()].sort());
   for (const [key, value] of defaults) {

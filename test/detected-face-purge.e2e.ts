@@ -1,16 +1,19 @@
 /**
- * Expired faceIds are purged in bounded batches until none is left, purge failures are logged, and concurrent
+ * Expired faceIds are purged in bounded batches until none is left, purge failures are logged and counted, and
+ * concurrent
  * Detects of one tenant never pass its quota. The store's service against a real Postgres database, no broker.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { VisageError } from '#contracts';
+import { Metrics } from '#observability';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, openDatabase } from '../apps/store/src/database/data-source';
 import { DetectedFacesModule } from '../apps/store/src/detected-faces/detected-faces.module';
 import { DetectedFacesService } from '../apps/store/src/detected-faces/detected-faces.service';
+import { Scheduler, type PeriodicJob, type ScheduledJob } from '../apps/store/src/scheduling/scheduler';
 import { postgresUrl } from './support/stack';
 
 const database = `visage_test_purge_${process.pid}`;
@@ -66,19 +69,42 @@ test('more than one batch of expired faceIds is purged in bounded batches, live 
   assert.deepEqual(await service.purgeExpired(), { deleted: 0, batches: 1 });
 });
 
-test('a failing purge is logged, not swallowed, and does not throw out of the timer', async () => {
+/** The app's scheduler, keeping the jobs it was given so a test can run one round of them. */
+class RecordingScheduler extends Scheduler {
+  readonly scheduled = new Map<string, ScheduledJob>();
+
+  override every(job: PeriodicJob): ScheduledJob {
+    const scheduled = super.every(job);
+    this.scheduled.set(job.name, scheduled);
+    return scheduled;
+  }
+}
+
+async function failedRounds(job: string): Promise<number> {
+  const { values } = await Metrics.periodicJobRuns.get();
+  return values.find((v) => v.labels.job === job && v.labels.outcome === 'failed')?.value ?? 0;
+}
+
+test('a failing purge round is logged with its job name and counted, not swallowed nor thrown', async () => {
   const errors: string[] = [];
   const capture: LoggerService = { log() {}, warn() {}, debug() {}, error: (message: string) => errors.push(message) };
   Logger.overrideLogger(capture);
   const unopened = createDataSource(`${postgresUrl}/${database}`, 1);
-  const module = new DetectedFacesModule(new DetectedFacesService(unopened, { quota: 10, purgeBatchSize: 100 }));
+  const scheduler = new RecordingScheduler();
+  new DetectedFacesModule(
+    new DetectedFacesService(unopened, { quota: 10, purgeBatchSize: 100 }),
+    scheduler,
+  ).onModuleInit();
+  const failedBefore = await failedRounds('detected-face-purge');
   try {
-    await module.purge();
+    await scheduler.scheduled.get('detected-face-purge')!.runNow();
   } finally {
     Logger.overrideLogger(false);
+    await scheduler.onApplicationShutdown();
   }
   assert.equal(errors.length, 1, JSON.stringify(errors));
-  assert.match(errors[0]!, /Purging expired faceIds failed: /);
+  assert.match(errors[0]!, /Periodic job detected-face-purge failed: /);
+  assert.equal(await failedRounds('detected-face-purge'), failedBefore + 1);
 });
 
 test('concurrent Detects of one tenant fill its quota exactly; other tenants are not affected', async () => {

@@ -12,6 +12,7 @@ import { Metrics } from '#observability';
 import { createDataSource } from '../apps/store/src/database/data-source';
 import { GroupDeletions } from '../apps/store/src/groups/group-deletions';
 import { GroupsService } from '../apps/store/src/groups/groups.service';
+import { Scheduler } from '../apps/store/src/scheduling/scheduler';
 import { TrainingService } from '../apps/store/src/training/training.service';
 import { seedFaces } from './support/seed';
 import { postgresUrl, waitFor } from './support/stack';
@@ -42,6 +43,7 @@ function storeProcess(): TrainingService {
     dataSource,
     { leaseMs: 60_000, concurrency: 1 },
     new GroupsService(dataSource, new GroupDeletions()),
+    new Scheduler(),
   );
 }
 

@@ -13,7 +13,7 @@ const nativeBindings = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
 /**
  * Activates the backend and returns its name as health reports it: `tensorflow`, `wasm-simd`, `wasm` or `cpu`.
- * A forced preference that cannot start throws rather than silently running 30 times slower.
+ * A forced preference that cannot start throws rather than silently running on plain JavaScript, many times slower.
  */
 export async function selectBackend(preference: BackendPreference): Promise<string> {
   if (preference === 'auto' && (await tryNativeBinding())) {

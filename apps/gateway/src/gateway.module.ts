@@ -8,7 +8,7 @@ import { ImageRequestsGuard } from './auth/image-requests.guard';
 import { RateLimitGuard } from './auth/rate-limit.guard';
 import { ConsoleAssets } from './console/console-assets';
 import { ConsoleController } from './console/console.controller';
-import { DialectErrorFilter } from './common/dialect-error.filter';
+import { unroutedErrorFilter } from './common/dialect-error.filter';
 import { InputRulesInterceptor } from './common/input-rules.interceptor';
 import { JsonBodyInterceptor } from './common/json-body.interceptor';
 import { RequestLogMiddleware } from './common/request-log.middleware';
@@ -74,7 +74,7 @@ export class GatewayModule implements NestModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ImageRequestsGuard },
         { provide: APP_PIPE, useValue: createValidationPipe() },
-        { provide: APP_FILTER, useClass: DialectErrorFilter },
+        { provide: APP_FILTER, useValue: unroutedErrorFilter },
         // Interceptors run after the guards (a caller without a key hears 401 first) and before the pipes: a body
         // of the wrong type for a JSON route is refused, then the body is read and checked against the input rules.
         { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },

@@ -14,7 +14,6 @@ import {
 import { gaugeFromState } from '#observability';
 import type { DataSource } from 'typeorm';
 import { classifyDatabaseFault } from './database/database-fault.classifier';
-import { appliedWriteRetentionHours, pruneAppliedWrites } from './idempotency/applied-writes';
 import type { StoreConfig } from './store.config';
 import { recentlyServedShards } from './status/shard-ownership';
 import { StoreModule } from './store.module';
@@ -54,14 +53,6 @@ export async function createStoreApp(
     { strategy: transport, logger },
   );
   app.useGlobalFilters(new PassRpcErrorsThrough());
-  const prune = setInterval(
-    () =>
-      void pruneAppliedWrites(dataSource, appliedWriteRetentionHours).catch((error: Error) =>
-        logger.warn(`Pruning applied writes failed: ${error.message}`),
-      ),
-    3_600_000,
-  );
-  prune.unref();
   const shards = shardQueueNames(config.SHARD_COUNT);
   const recentlyServed = () => recentlyServedShards(transport, config.SHARD_COUNT);
   gaugeFromState(

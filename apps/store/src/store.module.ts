@@ -5,9 +5,11 @@ import { DatabaseModule } from './database/database.module';
 import { DetectedFacesModule } from './detected-faces/detected-faces.module';
 import { FacesModule } from './faces/faces.module';
 import { GroupsModule } from './groups/groups.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ListFacesModule } from './list-faces/list-faces.module';
 import { PersonsModule } from './persons/persons.module';
 import { RecognitionModule } from './recognition/recognition.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { SearchModule } from './search/search.module';
 import { SHARD_COUNT, StatusController } from './status/status.controller';
 import { TrainingModule } from './training/training.module';
@@ -30,6 +32,8 @@ export class StoreModule {
       module: StoreModule,
       imports: [
         DatabaseModule.forDataSource(dataSource),
+        SchedulingModule,
+        IdempotencyModule,
         GroupsModule,
         PersonsModule,
         FacesModule,

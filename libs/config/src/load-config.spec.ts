@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BrokerConfig } from './common-config';
-import { ConfigError, loadConfig, Secret } from './load-config';
+import { ConfigError, Env, loadConfig, Secret, variablesOf } from './load-config';
 
 class ExampleConfig extends BrokerConfig {
+  @Env()
   @IsInt()
   @Min(1)
   @Max(10)
@@ -18,6 +19,30 @@ test('defaults apply and numeric variables are converted', () => {
   assert.equal(config.AMQP_URL, 'amqp://guest:guest@127.0.0.1:5672');
 });
 
+test('only declared variables are read, inherited ones first, with or without a default', () => {
+  class Declared extends BrokerConfig {
+    @Env()
+    @IsOptional()
+    @IsString()
+    TOKEN?: string;
+
+    @IsOptional()
+    @IsString()
+    NOT_A_VARIABLE?: string;
+  }
+  assert.deepEqual(variablesOf(Declared), [...variablesOf(BrokerConfig), 'TOKEN']);
+  assert.deepEqual(variablesOf(BrokerConfig), [
+    'AMQP_URL',
+    'RABBITMQ_MANAGEMENT_URL',
+    'SHARD_COUNT',
+    'LOG_LEVEL',
+    'VISAGE_FAILPOINT',
+  ]);
+  const config = loadConfig(Declared, { TOKEN: 'read', NOT_A_VARIABLE: 'ignored' });
+  assert.equal(config.TOKEN, 'read');
+  assert.equal(config.NOT_A_VARIABLE, undefined);
+});
+
 test('a bad value stops the start with a message naming the variable', () => {
   assert.throws(
     () => loadConfig(ExampleConfig, { WORKERS: '70', AMQP_URL: 'http://x' }),
@@ -27,10 +52,12 @@ test('a bad value stops the start with a message naming the variable', () => {
 });
 
 class SecretsConfig extends BrokerConfig {
+  @Env()
   @Secret()
   @Matches(/^[a-z]{16,}$/, { message: 'must be 16 or more lower-case letters' })
   API_TOKENS: string = 'abcdefghijklmnopqrstuvwxyz';
 
+  @Env()
   @Matches(/^postgres:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/visage';
 }

@@ -1,12 +1,27 @@
 /**
  * Configuration comes only from environment variables, declared once per service as a class-validator class
- * and validated at start; a bad value stops the service with a message naming the variable.
+ * and validated at start; a bad value stops the service with a message naming the variable. Each variable is a
+ * property marked `@Env()`: the services read exactly those, whether or not the property has a default.
  */
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
 const secretKey = Symbol('visage:config-secret');
+const variablesKey = Symbol('visage:config-variables');
+
+/** Declares a property as an environment variable of its config class (and of the classes extending it). */
+export function Env(): PropertyDecorator {
+  return (target, property) => {
+    const inherited = (Reflect.getMetadata(variablesKey, target) as string[] | undefined) ?? [];
+    Reflect.defineMetadata(variablesKey, [...inherited, String(property)], target);
+  };
+}
+
+/** The variables a config class declares, its base classes' first. */
+export function variablesOf(schema: new () => object): readonly string[] {
+  return (Reflect.getMetadata(variablesKey, schema.prototype) as string[] | undefined) ?? [];
+}
 
 /** Marks a variable whose value is never printed, not even in a configuration error. */
 export function Secret(): PropertyDecorator {
@@ -23,7 +38,7 @@ export class ConfigError extends Error {
 export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const defaults = new schema() as Record<string, unknown>;
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(defaults)) {
+  for (const key of variablesOf(schema)) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }

@@ -11,3 +11,4 @@ export * from './rpc-client';
 export * from './topology';
 export * from './wire';
 export * from './request-timings';
+export * from './handles';

@@ -62,6 +62,12 @@ export const Metrics = {
     labelNames: ['reason'],
     registers: [metricsRegistry],
   }),
+  periodicJobRuns: new Counter({
+    name: 'visage_periodic_job_runs_total',
+    help: 'Rounds of the periodic jobs (applied-write pruning, faceId purge, training sweep, lease renewal, stale snapshot sweep), by job and outcome (ok, failed)',
+    labelNames: ['job', 'outcome'],
+    registers: [metricsRegistry],
+  }),
 };
 
 /** A gauge computed when scraped, for state another component owns (shard ownership, say). */

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import type { ReplyOf, RequestOf } from '#contracts';
-import type { MessageContext } from '#messaging';
+import { Handles, type MessageContext } from '#messaging';
 import { Metrics } from '#observability';
 import { ExtractionPool } from './extraction-pool';
 
@@ -9,11 +8,8 @@ import { ExtractionPool } from './extraction-pool';
 export class ExtractionController {
   constructor(private readonly pool: ExtractionPool) {}
 
-  @MessagePattern('detector.extract')
-  async extract(
-    @Payload() request: RequestOf<'detector.extract'>,
-    @Ctx() context: MessageContext,
-  ): Promise<ReplyOf<'detector.extract'>> {
+  @Handles('detector.extract')
+  async extract(request: RequestOf<'detector.extract'>, context: MessageContext): Promise<ReplyOf<'detector.extract'>> {
     const stop = Metrics.extractionDuration.startTimer({
       detection_model: request.detectionModel,
       recognition_model: request.recognitionModel,
@@ -27,7 +23,7 @@ export class ExtractionController {
     }
   }
 
-  @MessagePattern('detector.status')
+  @Handles('detector.status')
   status(): ReplyOf<'detector.status'> {
     return this.pool.status();
   }

@@ -1,7 +1,7 @@
 /**
  * MediaPipe's BlazeFace (the 256x256 "back camera" model, Apache-2.0), as converted to TensorFlow.js and shipped
- * in @vladmandic/human's `models/` folder. It finds blurred, rolled and small faces that SSD misses, about ten
- * times faster, and marks six keypoints (eyes, nose, mouth, ears) with each face.
+ * in @vladmandic/human's `models/` folder. It finds blurred, rolled and small faces that SSD misses, faster
+ * (docs/models.md, Detection), and marks six keypoints (eyes, nose, mouth, ears) with each face.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -52,8 +52,8 @@ const faceApi = '@vladmandic/face-api';
 
 const ssd: DetectorSpec = { net: 'ssdMobilenetv1', sourcePackage: faceApi, inputSize: 512, minScore: 0.5, grid: 1 };
 
-// Faces score 0.6-0.95 (blurred ones lowest). No box scored above 0.64 on the edge pictures without a face; on
-// the dev photos with their faces painted over, one false box in 288 pictures, at 0.83 (npm run bench:detection).
+// The score threshold sits above what BlazeFace gives pictures without a face and below most faces, blurred ones
+// included (the scores are in docs/models.md, Detection).
 const blazeFace: DetectorSpec = {
   net: 'blazeFace',
   sourcePackage: '@vladmandic/human',
@@ -72,7 +72,7 @@ const faceApiRecognition = {
 export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModelSpec>> = {
   detection_01: { name: 'detection_01', detectors: [ssd], landmarkNet: 'faceLandmark68Net', returnsLandmarks: true },
   // Chosen by `npm run bench:detection` (docs/models.md): BlazeFace finds the blurred, rolled and small faces
-  // SSD misses, four times faster; detection_03 adds SSD's finds and then BlazeFace on 3x3 tiles for distant
+  // SSD misses, and faster; detection_03 adds SSD's finds and then BlazeFace on 3x3 tiles for distant
   // faces in large pictures (a stricter score there: nine more passes, nine more chances of a false box).
   // BlazeFace's whole-picture pass goes first, so a face it finds keeps its eyes (they turn rolled faces upright
   // for the landmark net). Azure's detection_02 returns no landmarks.
@@ -90,8 +90,8 @@ export const DetectionModelSpecs: Readonly<Record<DetectionModel, DetectionModel
   },
 };
 
-// Chosen by measurement on the labelled development set (docs/models.md): each step up adds views and
-// accuracy. Human's faceres fused with these scored higher still, but its weights come without a licence.
+// Each step up adds views: more accuracy for one more pass of the net per view (docs/models.md, Accuracy).
+// Human's faceres is not among them: its weights come without a licence.
 export const RecognitionModelSpecs: Readonly<Record<RecognitionModel, RecognitionModelSpec>> = {
   // dlib's own chip has padding 0.25.
   recognition_01: { name: 'recognition_01', ...faceApiRecognition, views: { chipPaddings: [0.25], mirrored: false } },

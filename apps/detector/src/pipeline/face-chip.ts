@@ -1,7 +1,7 @@
 /**
  * The recognition net was trained on dlib "face chips": the face rotated upright, scaled and centred so that its
  * landmarks fall on a mean face. An axis-aligned box around a tilted head is a different picture to the net
- * (a 30° roll took verification from 98 % to 85 %), so every face is warped onto that template first.
+ * (docs/models.md has what that cost a rolled head), so every face is warped onto that template first.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Point } from '#contracts';

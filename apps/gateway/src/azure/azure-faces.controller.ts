@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { GroupParam, PersistedFaceIdParam, PersonIdParam } from '../common/validation';
@@ -13,6 +14,7 @@ import { azureAddedFace, azureFace } from './azure.presenter';
 import { azurePaths } from './azure.routes';
 
 export function azureFacesController(kind: CollectionKind) {
+  @Dialect('azure')
   @Controller(azurePaths(`${collectionRoutes[kind].segment}/:groupId/persons/:personId/persistedfaces`))
   class AzureFacesController {
     constructor(private readonly faces: FacesUseCases) {}

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nes
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupParam } from '../common/validation';
 import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
@@ -12,6 +13,7 @@ import { azurePaths } from './azure.routes';
 
 /** A kind's CRUD in the Azure dialect; writes answer 200 with an empty body (spec §3). */
 export function azureGroupsController(kind: CollectionKind) {
+  @Dialect('azure')
   @Controller(azurePaths(collectionRoutes[kind].segment))
   class AzureGroupsController {
     constructor(private readonly groups: GroupsUseCases) {}

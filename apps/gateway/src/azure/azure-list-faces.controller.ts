@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { GroupParam, PersistedFaceIdParam } from '../common/validation';
@@ -15,6 +16,7 @@ import { azurePaths } from './azure.routes';
 
 /** The faces of a face list or large face list in the Azure dialect. */
 export function azureListFacesController(kind: CollectionKind) {
+  @Dialect('azure')
   @Controller(azurePaths(`${collectionRoutes[kind].segment}/:groupId/persistedfaces`))
   class AzureListFacesController {
     constructor(private readonly faces: FacesUseCases) {}

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupParam, PersonIdParam } from '../common/validation';
 import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
@@ -12,6 +13,7 @@ import { azureCreatedPerson, azurePerson } from './azure.presenter';
 import { azurePaths } from './azure.routes';
 
 export function azurePersonsController(kind: CollectionKind) {
+  @Dialect('azure')
   @Controller(azurePaths(`${collectionRoutes[kind].segment}/:groupId/persons`))
   class AzurePersonsController {
     constructor(private readonly persons: PersonsUseCases) {}

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
@@ -17,6 +18,7 @@ import { azurePaths } from './azure.routes';
 import { TakesImage } from '../request-body/takes-image.decorator';
 
 /** Detect, identify, verify, find similar and group in the Azure dialect (spec §4-§6). */
+@Dialect('azure')
 @Controller(azurePaths(''))
 export class AzureRecognitionController {
   constructor(

@@ -3,6 +3,7 @@ import type { CollectionKind } from '#contracts';
 import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import type { HeaderSink } from '../common/header-sink';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupParam } from '../common/validation';
@@ -13,6 +14,7 @@ import { azurePaths } from './azure.routes';
 
 /** Training of a kind that is trained (every kind but face lists), in the Azure dialect. */
 export function azureTrainingController(kind: CollectionKind) {
+  @Dialect('azure')
   @Controller(azurePaths(collectionRoutes[kind].segment))
   class AzureTrainingController {
     constructor(private readonly training: TrainingUseCases) {}

@@ -1,11 +1,14 @@
 /**
- * Every error leaves the gateway through here: anything thrown becomes a catalogue entry, rendered in the
- * dialect of the route (Azure under /face/, envelope elsewhere). Unknown errors are logged, never shown.
+ * Every error leaves the gateway through here: anything thrown becomes a catalogue entry, rendered in a dialect.
+ * A routed request's dialect is its controller's declaration (`@Dialect`, dialect.ts); a request no controller
+ * took is answered by `unroutedErrorFilter`. Unknown errors are logged, never shown.
  */
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { VisageError, type ErrorKey } from '#contracts';
 import { renderAzureError } from '../azure/azure.presenter';
+import { isAzurePath } from '../azure/azure.routes';
 import { renderEnvelopeError } from '../envelope/envelope.presenter';
+import type { Dialect } from './dialect';
 
 interface HttpResponse {
   status(code: number): HttpResponse;
@@ -26,6 +29,8 @@ const refusesUnread = new Set<ErrorKey>(['UNAUTHORIZED', 'RATE_LIMITED']);
 export class DialectErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('gateway');
 
+  constructor(private readonly dialectOf: (request: HttpRequestLike) => Dialect) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
@@ -37,7 +42,7 @@ export class DialectErrorFilter implements ExceptionFilter {
     // refusals (an image over the size limit, say) let the server discard the rest unread, so the caller's HTTP
     // client, still sending, gets to read the answer instead of a reset connection.
     if (!request.complete && refusesUnread.has(error.key)) response.setHeader('Connection', 'close');
-    const azure = /^\/face\//i.test(request.path);
+    const azure = this.dialectOf(request) === 'azure';
     const body = azure ? renderAzureError(error) : renderEnvelopeError(error);
     if (azure) response.setHeader('x-ms-error-code', error.entry.azureCode);
     response.status(error.entry.status).json(body);
@@ -55,3 +60,11 @@ export class DialectErrorFilter implements ExceptionFilter {
     return new VisageError('INTERNAL_ERROR');
   }
 }
+
+/**
+ * For requests no controller took, mostly 404s: Azure's shape under Azure's path prefix (an unknown API version,
+ * say, which an Azure client reads as NotFound), the envelope elsewhere.
+ */
+export const unroutedErrorFilter = new DialectErrorFilter((request) =>
+  isAzurePath(request.path) ? 'azure' : 'envelope',
+);

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { VisageError } from '#contracts';
 import { Public } from '../auth/public.decorator';
+import { Dialect } from '../common/dialect';
 import { ConsoleAssets, type ConsoleFile } from './console-assets';
 
 interface FileResponse {
@@ -26,6 +27,7 @@ export const consoleSecurityPolicy = [
 ].join('; ');
 
 @Public()
+@Dialect('envelope')
 @Controller('console')
 export class ConsoleController {
   constructor(private readonly assets: ConsoleAssets) {}

@@ -5,9 +5,8 @@
  *
  * `high`: at least 100 px (Azure recommends 200 px for enrolment; from 100 px the recognition network's 150 px
  * input is no longer mostly upsampled) and sharpness at least 0.15; `medium`: at least 50 px and sharpness at
- * least 0.08; else `low`. On the development photos the median sharpness is 0.33 and 95 % are above 0.16; blurred
- * with a gaussian of sigma 3.5 (verification accuracy 93 % instead of 97.6 %) the median is 0.054 and 75 % are
- * below 0.07; sigma 2 (accuracy unchanged) gives a median of 0.10.
+ * least 0.08; else `low`. The sharpness bounds sit between the development photos and blurred copies of them that
+ * recognition suffers from (docs/models.md, Enrolment quality).
  */
 import type { ExtractedFace } from '#contracts';
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { GroupParam, PersistedFaceIdParam, PersonIdParam } from '../common/validation';
@@ -12,6 +13,7 @@ import { TakesImage } from '../request-body/takes-image.decorator';
 import { addedFaceData, deletedData, faceData, ok } from './envelope.presenter';
 
 export function envelopeFacesController(kind: CollectionKind) {
+  @Dialect('envelope')
   @Controller(`${collectionRoutes[kind].segment}/:groupId/persons/:personId/persistedfaces`)
   class EnvelopeFacesController {
     constructor(private readonly faces: FacesUseCases) {}

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Put, Query } from '@nes
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupParam } from '../common/validation';
 import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
@@ -10,6 +11,7 @@ import { GroupsUseCases } from '../groups/groups.use-cases';
 import { deletedData, groupData, ok } from './envelope.presenter';
 
 export function envelopeGroupsController(kind: CollectionKind) {
+  @Dialect('envelope')
   @Controller(collectionRoutes[kind].segment)
   class EnvelopeGroupsController {
     constructor(private readonly groups: GroupsUseCases) {}

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { GroupParam, PersistedFaceIdParam } from '../common/validation';
@@ -14,6 +15,7 @@ import { addedFaceData, deletedData, listFaceData, ok } from './envelope.present
 
 /** The faces of a face list or large face list. */
 export function envelopeListFacesController(kind: CollectionKind) {
+  @Dialect('envelope')
   @Controller(`${collectionRoutes[kind].segment}/:groupId/persistedfaces`)
   class EnvelopeListFacesController {
     constructor(private readonly faces: FacesUseCases) {}

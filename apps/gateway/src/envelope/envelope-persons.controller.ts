@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import type { CollectionKind } from '#contracts';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupParam, PersonIdParam } from '../common/validation';
 import { collectionRoutes, nameController, type GroupPath } from '../groups/collection-routes';
@@ -11,6 +12,7 @@ import { PersonsUseCases } from '../persons/persons.use-cases';
 import { deletedData, ok, personData } from './envelope.presenter';
 
 export function envelopePersonsController(kind: CollectionKind) {
+  @Dialect('envelope')
   @Controller(`${collectionRoutes[kind].segment}/:groupId/persons`)
   class EnvelopePersonsController {
     constructor(private readonly persons: PersonsUseCases) {}

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import { imageInputOf, type RequestWithBody } from '../common/image-input';
 import { DetectQuery } from '../detect/detect.dto';
 import { DetectUseCases } from '../detect/detect.use-cases';
@@ -22,6 +23,7 @@ import {
 } from './envelope.presenter';
 import { TakesImage } from '../request-body/takes-image.decorator';
 
+@Dialect('envelope')
 @Controller()
 export class EnvelopeRecognitionController {
   constructor(

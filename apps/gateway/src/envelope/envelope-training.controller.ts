@@ -3,6 +3,7 @@ import type { CollectionKind } from '#contracts';
 import { absoluteUrl, type UrlSource } from '../common/absolute-url';
 import type { Caller } from '../common/caller';
 import { CurrentCaller } from '../common/caller.decorator';
+import { Dialect } from '../common/dialect';
 import type { HeaderSink } from '../common/header-sink';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { GroupParam } from '../common/validation';
@@ -14,6 +15,7 @@ import { ok, trainingData } from './envelope.presenter';
 export function envelopeTrainingController(kind: CollectionKind) {
   const segment = collectionRoutes[kind].segment;
 
+  @Dialect('envelope')
   @Controller(segment)
   class EnvelopeTrainingController {
     constructor(private readonly training: TrainingUseCases) {}

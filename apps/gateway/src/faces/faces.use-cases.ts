@@ -15,6 +15,7 @@ import {
 } from '#contracts';
 import { MessageClient } from '#messaging';
 import { sendOptions, type Caller } from '../common/caller';
+import type { Dialect } from '../common/dialect';
 import { idempotentWrite } from '../common/idempotent-write';
 import { ExtractionScheduler } from '../extraction/extraction-scheduler';
 import { GatewayConfig } from '../gateway.config';
@@ -25,9 +26,6 @@ import { ImageFetcher } from '../images/image-fetcher';
 import { isQualityAtLeast, qualityForRecognition } from '../detect/face-quality';
 import type { ListQuery } from '../groups/groups.dto';
 import type { AddFaceQuery, UpdateFaceBody } from './faces.dto';
-
-/** Which API is asking: the enrolment-quality minimum is set per dialect. */
-export type Dialect = 'envelope' | 'azure';
 
 /** Whose face it is: a person's (of a person group) or a face list's own. */
 export type FaceOwner = PersonPath | GroupPath;
@@ -49,6 +47,7 @@ export class FacesUseCases {
   /**
    * Add a face: check the person (or list), extract the one face with the group's recognition model, then store
    * its vector through the person's (or list's) shard. The image is dropped as soon as the detector has answered.
+   * The enrolment-quality minimum is the asking dialect's.
    */
   async add(
     caller: Caller,

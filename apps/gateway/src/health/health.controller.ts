@@ -3,6 +3,7 @@ import { presentedKey } from '../auth/api-key.guard';
 import { ApiKeys } from '../auth/api-keys';
 import type { AuthenticatedRequest } from '../auth/authenticated-request';
 import { Public } from '../auth/public.decorator';
+import { Dialect } from '../common/dialect';
 import { ReadinessProbe, readinessDetails } from './readiness-probe';
 
 interface StatusResponse {
@@ -10,6 +11,7 @@ interface StatusResponse {
   json(body: unknown): void;
 }
 
+@Dialect('envelope')
 @Controller()
 export class HealthController {
   constructor(

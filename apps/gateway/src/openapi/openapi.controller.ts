@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Public } from '../auth/public.decorator';
+import { Dialect } from '../common/dialect';
 import { renderDocsPage } from './docs-page';
 import type { OpenApiDocument } from './openapi-document';
 
@@ -10,6 +11,7 @@ export class ApiDescription {
 
 /** The API description, public like the health probes: it holds nothing a caller's key would protect. */
 @Public()
+@Dialect('envelope')
 @Controller()
 export class OpenApiController {
   private readonly page: string;

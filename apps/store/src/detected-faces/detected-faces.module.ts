@@ -1,4 +1,5 @@
-import { Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Scheduler } from '../scheduling/scheduler';
 import { DetectedFacesController } from './detected-faces.controller';
 import { DETECTED_FACES_OPTIONS, DetectedFacesService, type DetectedFacesOptions } from './detected-faces.service';
 
@@ -6,11 +7,13 @@ const purgeEveryMs = 60_000;
 const purgeBatchSize = 5_000;
 
 @Module({})
-export class DetectedFacesModule implements OnModuleInit, OnApplicationShutdown {
+export class DetectedFacesModule implements OnModuleInit {
   private readonly logger = new Logger('detected-faces');
-  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly detected: DetectedFacesService) {}
+  constructor(
+    private readonly detected: DetectedFacesService,
+    private readonly scheduler: Scheduler,
+  ) {}
 
   /** Global: identify, verify, find similar and group read the faceIds Detect saved. */
   static register(options: Omit<DetectedFacesOptions, 'purgeBatchSize'>): DynamicModule {
@@ -27,21 +30,12 @@ export class DetectedFacesModule implements OnModuleInit, OnApplicationShutdown 
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.purge(), purgeEveryMs);
-    this.timer.unref();
+    this.scheduler.every({ name: 'detected-face-purge', everyMs: purgeEveryMs, run: () => this.purge() });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  /** One purge round; a failure is logged and the next round tries again. */
-  async purge(): Promise<void> {
-    try {
-      const { deleted, batches } = await this.detected.purgeExpired();
-      if (deleted > 0) this.logger.debug(`Purged ${deleted} expired faceIds in ${batches} batches`);
-    } catch (error) {
-      this.logger.error(`Purging expired faceIds failed: ${(error as Error).message}`);
-    }
+  /** One purge round: every expired faceId, in bounded batches. */
+  private async purge(): Promise<void> {
+    const { deleted, batches } = await this.detected.purgeExpired();
+    if (deleted > 0) this.logger.debug(`Purged ${deleted} expired faceIds in ${batches} batches`);
   }
 }

@@ -1,39 +1,39 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { ReplyOf, RequestOf } from '#contracts';
+import { Handles } from '#messaging';
 import { ListFacesService } from './list-faces.service';
 
 @Controller()
 export class ListFacesController {
   constructor(private readonly faces: ListFacesService) {}
 
-  @MessagePattern('listFaces.add')
-  add(@Payload() request: RequestOf<'listFaces.add'>): Promise<ReplyOf<'listFaces.add'>> {
+  @Handles('listFaces.add')
+  add(request: RequestOf<'listFaces.add'>): Promise<ReplyOf<'listFaces.add'>> {
     return this.faces.add(request);
   }
 
-  @MessagePattern('listFaces.delete')
-  delete(@Payload() request: RequestOf<'listFaces.delete'>): Promise<ReplyOf<'listFaces.delete'>> {
+  @Handles('listFaces.delete')
+  delete(request: RequestOf<'listFaces.delete'>): Promise<ReplyOf<'listFaces.delete'>> {
     return this.faces.delete(request);
   }
 
-  @MessagePattern('listFaces.get')
-  get(@Payload() request: RequestOf<'listFaces.get'>): Promise<ReplyOf<'listFaces.get'>> {
+  @Handles('listFaces.get')
+  get(request: RequestOf<'listFaces.get'>): Promise<ReplyOf<'listFaces.get'>> {
     return this.faces.get(request);
   }
 
-  @MessagePattern('listFaces.list')
-  list(@Payload() request: RequestOf<'listFaces.list'>): Promise<ReplyOf<'listFaces.list'>> {
+  @Handles('listFaces.list')
+  list(request: RequestOf<'listFaces.list'>): Promise<ReplyOf<'listFaces.list'>> {
     return this.faces.list(request);
   }
 
-  @MessagePattern('listFaces.update')
-  update(@Payload() request: RequestOf<'listFaces.update'>): Promise<ReplyOf<'listFaces.update'>> {
+  @Handles('listFaces.update')
+  update(request: RequestOf<'listFaces.update'>): Promise<ReplyOf<'listFaces.update'>> {
     return this.faces.update(request);
   }
 
-  @MessagePattern('lists.enrolmentTarget')
-  enrolmentTarget(@Payload() request: RequestOf<'lists.enrolmentTarget'>): Promise<ReplyOf<'lists.enrolmentTarget'>> {
+  @Handles('lists.enrolmentTarget')
+  enrolmentTarget(request: RequestOf<'lists.enrolmentTarget'>): Promise<ReplyOf<'lists.enrolmentTarget'>> {
     return this.faces.enrolmentTarget(request);
   }
 }

@@ -1,6 +1,7 @@
-import { Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { GroupDeletions } from '../groups/group-deletions';
 import { GroupsModule } from '../groups/groups.module';
+import { Scheduler } from '../scheduling/scheduler';
 import { SNAPSHOT_CACHE_BYTES, SnapshotCache } from './snapshot-cache';
 import { TrainedSnapshots } from './trained-snapshots';
 
@@ -12,12 +13,11 @@ const staleSweepMs = 60_000;
  * bound, and identify, verify and find similar inject TrainedSnapshots wherever they live.
  */
 @Module({})
-export class SearchModule implements OnModuleInit, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-
+export class SearchModule implements OnModuleInit {
   constructor(
     private readonly snapshots: TrainedSnapshots,
     private readonly deletions: GroupDeletions,
+    private readonly scheduler: Scheduler,
   ) {}
 
   static register(options: { snapshotCacheBytes: number }): DynamicModule {
@@ -36,11 +36,10 @@ export class SearchModule implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.deletions.onDeleted((ref) => this.snapshots.evict(ref));
-    this.timer = setInterval(() => void this.snapshots.dropStale(), staleSweepMs);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.scheduler.every({
+      name: 'stale-snapshot-sweep',
+      everyMs: staleSweepMs,
+      run: () => this.snapshots.dropStale(),
+    });
   }
 }

@@ -3,7 +3,7 @@
  * process's cache. A snapshot leaves the cache when its collection is deleted here, or when a check finds it stale
  * (the collection deleted, or trained again, through another store process).
  */
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { trainingErrorsOf, VisageError, type GroupRef } from '#contracts';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
@@ -16,7 +16,6 @@ import { SnapshotCache } from './snapshot-cache';
 
 @Injectable()
 export class TrainedSnapshots {
-  private readonly logger = new Logger('search');
   private readonly trainings: TrainingRepository;
   private readonly snapshots: SnapshotsRepository;
 
@@ -50,17 +49,14 @@ export class TrainedSnapshots {
     this.cache.evictGroup(ref);
   }
 
-  /** Drops the snapshots of collections deleted, or trained again, through another store process. */
+  /** Drops the snapshots of collections deleted, or trained again, through another store process; throws when the
+   * database cannot tell (the cache keeps what it holds until the next round). */
   async dropStale(): Promise<void> {
     const held = this.cache.held();
     if (held.length === 0) return;
-    try {
-      const current = new Set((await this.trainings.currentSnapshots(held)).map(keyOf));
-      for (const ref of held) {
-        if (!current.has(keyOf(ref))) this.cache.evictGroup(ref, 'stale');
-      }
-    } catch (error) {
-      this.logger.warn(`Could not check the cached snapshots against the database: ${(error as Error).message}`);
+    const current = new Set((await this.trainings.currentSnapshots(held)).map(keyOf));
+    for (const ref of held) {
+      if (!current.has(keyOf(ref))) this.cache.evictGroup(ref, 'stale');
     }
   }
 }

@@ -1,7 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import type { ReplyOf } from '#contracts';
-import { ConsumerTransport, shardQueueNames } from '#messaging';
+import { ConsumerTransport, Handles, shardQueueNames } from '#messaging';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import { recentlyServedShards } from './shard-ownership';
@@ -16,7 +15,7 @@ export class StatusController {
     private readonly transport: ConsumerTransport,
   ) {}
 
-  @MessagePattern('store.status')
+  @Handles('store.status')
   async status(): Promise<ReplyOf<'store.status'>> {
     await this.dataSource.query('SELECT 1');
     const names = shardQueueNames(this.shardCount);

@@ -1,19 +1,19 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { ReplyOf, RequestOf } from '#contracts';
+import { Handles } from '#messaging';
 import { TrainingService } from './training.service';
 
 @Controller()
 export class TrainingController {
   constructor(private readonly training: TrainingService) {}
 
-  @MessagePattern('training.start')
-  start(@Payload() request: RequestOf<'training.start'>): Promise<ReplyOf<'training.start'>> {
+  @Handles('training.start')
+  start(request: RequestOf<'training.start'>): Promise<ReplyOf<'training.start'>> {
     return this.training.start(request);
   }
 
-  @MessagePattern('training.status')
-  status(@Payload() request: RequestOf<'training.status'>): Promise<ReplyOf<'training.status'>> {
+  @Handles('training.status')
+  status(request: RequestOf<'training.status'>): Promise<ReplyOf<'training.status'>> {
     return this.training.status(request);
   }
 }

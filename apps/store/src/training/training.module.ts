@@ -1,13 +1,15 @@
-import { Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { GroupsModule } from '../groups/groups.module';
+import { Scheduler } from '../scheduling/scheduler';
 import { TrainingController } from './training.controller';
 import { TRAINING_OPTIONS, TrainingService, type TrainingOptions } from './training.service';
 
 @Module({})
-export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-
-  constructor(private readonly training: TrainingService) {}
+export class TrainingModule implements OnModuleInit {
+  constructor(
+    private readonly training: TrainingService,
+    private readonly scheduler: Scheduler,
+  ) {}
 
   static register(options: TrainingOptions): DynamicModule {
     return {
@@ -21,17 +23,11 @@ export class TrainingModule implements OnModuleInit, OnApplicationShutdown {
 
   /** Looks for trainings abandoned by a store process that died, at start and then regularly. */
   onModuleInit(): void {
-    const logger = new Logger('training');
-    const sweep = () =>
-      void this.training
-        .resumeAbandoned()
-        .catch((error: Error) => logger.warn(`Could not look for abandoned trainings: ${error.message}`));
-    sweep();
-    this.timer = setInterval(sweep, 5_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.scheduler.every({
+      name: 'training-sweep',
+      everyMs: 5_000,
+      runAtStart: true,
+      run: () => this.training.resumeAbandoned(),
+    });
   }
 }

@@ -21,6 +21,7 @@ import type { CollectionEntity, TrainingEntity } from '../database/entities';
 import { FacesRepository } from '../faces/faces.repository';
 import { GroupsService } from '../groups/groups.service';
 import { applyOnce } from '../idempotency/applied-writes';
+import { Scheduler, type ScheduledJob } from '../scheduling/scheduler';
 import { SnapshotEncoder, snapshotPartRows, type SnapshotPart } from './snapshot-encoding';
 import { SnapshotsRepository } from './snapshots.repository';
 import { TrainingSlots } from './training-slots';
@@ -47,6 +48,7 @@ export class TrainingService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(TRAINING_OPTIONS) options: TrainingOptions,
     private readonly groups: GroupsService,
+    private readonly scheduler: Scheduler,
   ) {
     this.leaseMs = options.leaseMs;
     this.slots = new TrainingSlots(options.concurrency);
@@ -103,7 +105,7 @@ export class TrainingService {
   /** Builds the snapshot under the lease and records how it ended; never throws. */
   private async build(lease: Lease): Promise<void> {
     // Renewed while waiting for a slot too: a waiting training is still running to its callers.
-    const keeper = new LeaseKeeper(lease, this.trainings, this.leaseMs, this.logger);
+    const keeper = new LeaseKeeper(lease, this.trainings, this.leaseMs, this.scheduler);
     const release = await this.slots.acquire();
     const stopTimer = Metrics.trainingDuration.startTimer();
     try {
@@ -185,25 +187,24 @@ export class TrainingService {
 
 /**
  * Keeps a build's lease: renews it every third of its length until stopped, and knows once it was lost (a renewal
- * found it taken over or gone). A renewal that fails outright is logged and tried again on the next round.
+ * found it taken over or gone). A renewal that fails outright is tried again on the next round.
  */
 class LeaseKeeper {
   private lost = false;
-  private readonly timer: NodeJS.Timeout;
+  private readonly renewal: ScheduledJob;
 
   constructor(
     private readonly lease: Lease,
     private readonly trainings: TrainingRepository,
     private readonly leaseMs: number,
-    logger: Logger,
+    scheduler: Scheduler,
   ) {
-    this.timer = setInterval(
-      () =>
-        void this.renewNow().catch((error: Error) =>
-          logger.warn(`Could not renew the training lease of group ${lease.groupId}: ${error.message}`),
-        ),
-      leaseMs / 3,
-    );
+    this.renewal = scheduler.every({
+      name: 'training-lease-renewal',
+      about: `group ${lease.groupId}`,
+      everyMs: leaseMs / 3,
+      run: () => this.renewNow(),
+    });
   }
 
   async renewNow(): Promise<void> {
@@ -216,7 +217,7 @@ class LeaseKeeper {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.renewal.stop();
   }
 }
 

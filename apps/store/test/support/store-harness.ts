@@ -19,6 +19,7 @@ import { GroupsService } from '../../src/groups/groups.service';
 import { ListFacesService } from '../../src/list-faces/list-faces.service';
 import { PersonsService } from '../../src/persons/persons.service';
 import { RecognitionService } from '../../src/recognition/recognition.service';
+import { Scheduler } from '../../src/scheduling/scheduler';
 import { SnapshotCache } from '../../src/search/snapshot-cache';
 import { TrainedSnapshots } from '../../src/search/trained-snapshots';
 import type { TrainingSnapshot } from '../../src/training/training-snapshot';
@@ -38,6 +39,8 @@ export class StoreHarness {
   readonly training: TrainingService;
   readonly recognition: RecognitionService;
 
+  private readonly scheduler = new Scheduler();
+
   private constructor(
     readonly dataSource: DataSource,
     private readonly database: string,
@@ -48,7 +51,7 @@ export class StoreHarness {
     this.faces = new FacesService(dataSource, this.persons);
     this.listFaces = new ListFacesService(dataSource, this.groups);
     this.detected = new DetectedFacesService(dataSource, { quota: 10_000, purgeBatchSize: 5_000 });
-    this.training = new TrainingService(dataSource, { leaseMs: 30_000, concurrency: 2 }, this.groups);
+    this.training = new TrainingService(dataSource, { leaseMs: 30_000, concurrency: 2 }, this.groups, this.scheduler);
     const snapshots = new TrainedSnapshots(
       dataSource,
       this.groups,
@@ -65,6 +68,7 @@ export class StoreHarness {
   }
 
   async close(): Promise<void> {
+    await this.scheduler.onApplicationShutdown();
     await this.dataSource.destroy();
     const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
     await admin.connect();
