@@ -29,8 +29,8 @@ import type { Deployment } from './health/deployment';
 import { ReadinessProbe } from './health/readiness-probe';
 import { ImageFetcher, parseAllowList } from './images/image-fetcher';
 import { MessagingModule } from './messaging/messaging.module';
-import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ApiDescription, OpenApiController } from './openapi/openapi.controller';
+import { publishedDocument } from './openapi/published-document';
 import { PersonsUseCases } from './persons/persons.use-cases';
 import { RequestBodyInterceptor } from './request-body/request-body.interceptor';
 import { Limits } from '#contracts';
@@ -47,7 +47,7 @@ export class GatewayModule implements NestModule {
         { provide: ApiKeys, useValue: keys },
         { provide: ReadinessProbe, useValue: ReadinessProbe.overMessaging(client, deployment) },
         { provide: ConsoleAssets, useValue: ConsoleAssets.load() },
-        { provide: ApiDescription, useValue: new ApiDescription(buildOpenApiDocument(apiControllers)) },
+        { provide: ApiDescription, useValue: new ApiDescription(publishedDocument) },
         {
           provide: ImageFetcher,
           useValue: new ImageFetcher({

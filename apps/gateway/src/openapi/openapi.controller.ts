@@ -4,7 +4,7 @@ import { Dialect } from '../common/dialect';
 import { renderDocsPage } from './docs-page';
 import type { OpenApiDocument } from './openapi-document';
 
-/** Provided with the document built at start (gateway.module.ts). */
+/** Provided with the committed document (published-document.ts). */
 export class ApiDescription {
   constructor(readonly document: OpenApiDocument) {}
 }
