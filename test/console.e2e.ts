@@ -18,6 +18,10 @@ import { repoRoot, Stack } from './support/stack';
 const screenshots = process.env.UPDATE_CONSOLE_SCREENSHOTS
   ? path.join(repoRoot, 'docs', 'console')
   : path.join(tmpdir(), `visage-console-screenshots-${process.pid}`);
+
+after(() => {
+  if (!process.env.UPDATE_CONSOLE_SCREENSHOTS) rmSync(screenshots, { recursive: true, force: true });
+});
 const desktop = { width: 1280, height: 800 };
 const phone = { width: 390, height: 844 };
 const deadline = 120_000;
