@@ -7,10 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../../apps/standalone/src/embedded-postgres';
+
+export { freePort };
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const facesDir = path.resolve(repoRoot, '..', 'shared', 'testdata', 'faces');
@@ -246,16 +248,4 @@ export async function management(method: string, apiPath: string, body?: unknown
 
 export function brokerUrl(vhost: string): string {
   return `amqp://guest:guest@${brokerHost}/${encodeURIComponent(vhost)}`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -283,7 +283,8 @@ function chownRecursive(target: string, owner: RunAs): void {
   if (result.status !== 0) throw new Error(`Could not hand ${target} to the user 'postgres'.`);
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (the test stacks use it too). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

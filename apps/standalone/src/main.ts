@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ConsoleLogger, type INestApplicationContext } from '@nestjs/common';
+import { ConsoleLogger } from '@nestjs/common';
 import { loadConfig } from '#config';
 import { InProcessBroker, InProcessClient, InProcessTransport } from '#messaging';
 import { boundPort, nestLogLevels, startOpsServer } from '#observability';
@@ -83,13 +83,14 @@ async function bootstrap(): Promise<void> {
       new InProcessTransport(broker, storeConsumers(storeConfig)),
       appLogger('store', storeConfig.LOG_LEVEL),
     );
-    stops.push(() => closeApp(store.app));
+    // Closing an app runs its shutdown hooks: its transport stops consuming and finishes what it holds.
+    stops.push(() => store.app.close());
     const detector = await createDetectorApp(
       pool,
       new InProcessTransport(broker, detectorConsumers(detectorConfig)),
       appLogger('detector', detectorConfig.LOG_LEVEL),
     );
-    stops.push(() => closeApp(detector.app));
+    stops.push(() => detector.app.close());
     const client = new InProcessClient(broker, gatewayConfig.RPC_TIMEOUT_MS);
     stops.push(() => client.close());
     const gateway = await createGatewayApp(
@@ -98,7 +99,7 @@ async function bootstrap(): Promise<void> {
       deployment,
       appLogger('gateway', gatewayConfig.LOG_LEVEL),
     );
-    stops.push(() => closeApp(gateway.app));
+    stops.push(() => gateway.app.close());
 
     await store.app.listen();
     await detector.app.listen();
@@ -134,11 +135,6 @@ function appLogger(context: string, level: string): ConsoleLogger {
   const logger = new ConsoleLogger(context, { json: true });
   logger.setLogLevels(nestLogLevels(level));
   return logger;
-}
-
-/** Nest's close runs the app's shutdown hooks: the transport stops consuming and drains what it holds. */
-async function closeApp(app: INestApplicationContext): Promise<void> {
-  await app.close();
 }
 
 void bootstrap();
