@@ -56,6 +56,8 @@ for (const [shape, dim, rows, persons] of [
   ['random unit vectors, one thread', 128, 3_000, 600],
   ['faces clustered like real embeddings, scan threads', 128, 40_000, 4_000],
   ['a dimension that is not a multiple of 16', 75, 2_000, 500],
+  ['a large face list (one face per entry), scan threads', 128, 40_000, 40_000],
+  ['persons with uneven numbers of faces', 32, 5_000, 1_400],
 ] as const) {
   test(`same persons, order and similarities as float32 brute force: ${shape}`, async () => {
     const random = seeded(dim + rows);
@@ -64,7 +66,11 @@ for (const [shape, dim, rows, persons] of [
     const identities = Array.from({ length: persons }, () =>
       clustered ? randomUnit(dim, random, centre, 0.06) : randomUnit(dim, random),
     );
-    const personIdOfRow = Array.from({ length: rows }, (_, row) => `p${row % persons}`);
+    const uneven = shape.startsWith('persons with uneven');
+    const personIdOfRow = Array.from(
+      { length: rows },
+      (_, row) => `p${uneven ? Math.floor(random() ** 2 * persons) : row % persons}`,
+    );
     const matrix = new Float32Array(rows * dim);
     personIdOfRow.forEach((_, row) =>
       matrix.set(
@@ -79,6 +85,7 @@ for (const [shape, dim, rows, persons] of [
         [-1, 10],
         [clustered ? 0.9 : 0.1, 100],
         [-1, 1],
+        [-1, 1000],
       ] as const) {
         const expected = bruteForce(personIdOfRow, matrix, dim, query, min);
         const exact = new Map(expected);
@@ -96,6 +103,25 @@ for (const [shape, dim, rows, persons] of [
     assert.ok(rows < 32_768 || ScanPool.shared().size > 0);
   });
 }
+
+test('a threshold guessed too high from the sample of scores is lowered until all that can rank are in', async () => {
+  // Every ninth entry (what the sample of 40,000 reads) is close to the query, too few of them for the limit.
+  const dim = 16;
+  const entries = 40_000;
+  const random = seeded(7);
+  const query = randomUnit(dim, random);
+  const personIdOfRow = Array.from({ length: entries }, (_, row) => `f${row}`);
+  const matrix = new Float32Array(entries * dim);
+  for (let row = 0; row < entries; row++) {
+    matrix.set(row % 9 === 0 ? randomUnit(dim, random, query, 0.05) : randomUnit(dim, random), row * dim);
+  }
+  const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
+  const expected = bruteForce(personIdOfRow, matrix, dim, query, -1);
+  const ranking = await snapshot.rank(query, -1, 5_000);
+  assert.equal(ranking.persons.length, 5_000);
+  ranking.persons.forEach((p, i) => assert.ok(Math.abs(p.similarity - expected[i]![1]) < 1e-4));
+  assert.equal(ranking.complete, false);
+});
 
 test('holds about half the bytes of the float32 vectors', () => {
   const dim = 128;

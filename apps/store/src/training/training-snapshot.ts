@@ -54,6 +54,8 @@ const queryScale = 32_767;
 /** Queries scanned together at most: identify's 10 faces, or waiting queries of several requests. */
 export const maxQueriesPerScan = 10;
 const pageBytes = 65_536;
+/** Scores sampled to guess the threshold of the limit-th best, in snapshots of four times as many persons or more. */
+const scoreSample = 4_096;
 
 export class TrainingSnapshot {
   readonly rows: number;
@@ -175,24 +177,10 @@ export class TrainingSnapshot {
     const { row, residual, refinedResidual } = this.norms;
     const gap = norm * (residual + refinedResidual) + errorNorm * (2 * row + residual + refinedResidual) + 1e-6;
     const slack = 2 * gap;
-    const best = new Float32Array(this.memory.buffer, layout.best + q * persons * 4, persons);
-    const candidates = new Int32Array(this.memory.buffer, layout.candidates, persons);
-    const floor = (minSimilarity - gap) / scale;
-    // Beyond `limit` candidates, only those within 2B of the limit-th best stage-1 score can still rank. Two
-    // plain passes over the scores: a large face list has one entry per face, and matchFace passes them all.
-    const top = new TopScores(limit);
-    let passing = 0;
-    for (let p = 0; p < persons; p++) {
-      const score = best[p]!;
-      if (score >= floor) {
-        passing++;
-        top.offer(score);
-      }
-    }
-    let complete = passing <= limit;
-    const cutoff = complete ? floor : Math.max(floor, top.lowest() - slack / scale);
-    let count = 0;
-    for (let p = 0; p < persons; p++) if (best[p]! >= cutoff) candidates[count++] = p;
+    const bestAt = layout.best + q * persons * 4;
+    const selected = this.selectCandidates(bestAt, (minSimilarity - gap) / scale, slack / scale, limit);
+    const count = selected.count;
+    let complete = selected.complete;
     this.kernel.refine(
       layout.codes,
       layout.scales,
@@ -206,6 +194,7 @@ export class TrainingSnapshot {
       layout.dim,
     );
     const refined = new Float32Array(this.memory.buffer, layout.refined, count);
+    const candidates = new Int32Array(this.memory.buffer, layout.candidates, count);
     const ranked: RankedPerson[] = [];
     for (let i = 0; i < count; i++) {
       const similarity = refined[i]! * scale;
@@ -214,6 +203,61 @@ export class TrainingSnapshot {
     ranked.sort((a, b) => b.similarity - a.similarity || a.person - b.person);
     if (ranked.length > limit) complete = false;
     return { persons: ranked.slice(0, limit), complete };
+  }
+
+  /**
+   * Lists in `candidates` the persons whose stage-1 score (in `best` at `bestAt`) reaches `floor`, when no more
+   * than `limit` do (complete); else only those within `slack` of the limit-th best score, as only they can still
+   * rank. The kernel collects the scores above a threshold guessed from a sample, so that a large face list's
+   * million scores are never sorted; a guess that turns out too high is taken lower, down to `floor`.
+   */
+  private selectCandidates(
+    bestAt: number,
+    floor: number,
+    slack: number,
+    limit: number,
+  ): { count: number; complete: boolean } {
+    const { persons } = this.layout;
+    const best = new Float32Array(this.memory.buffer, bestAt, persons);
+    const candidates = new Int32Array(this.memory.buffer, this.layout.candidates, persons);
+    for (const guess of this.thresholdGuesses(best, limit)) {
+      const lower = Math.max(floor, guess - slack);
+      const count = this.kernel.collect(bestAt, persons, lower, this.layout.candidates);
+      if (count <= limit) {
+        if (lower === floor) return { count, complete: true };
+        continue;
+      }
+      const top = new TopScores(limit);
+      for (let i = 0; i < count; i++) top.offer(best[candidates[i]!]!);
+      const cutoff = Math.max(floor, top.lowest() - slack);
+      // Persons between the cutoff and the guess's threshold were not collected: guess lower.
+      if (cutoff < lower) continue;
+      let kept = 0;
+      for (let i = 0; i < count; i++) {
+        const person = candidates[i]!;
+        if (best[person]! >= cutoff) candidates[kept++] = person;
+      }
+      return { count: kept, complete: false };
+    }
+    throw new Error('unreachable: the last guess collects every person at or above the floor');
+  }
+
+  /**
+   * Thresholds, highest first, above which some multiple of `limit` scores are expected, read off a sample of the
+   * scores; the last is -Infinity, which collects every score.
+   */
+  private *thresholdGuesses(best: Float32Array, limit: number): Generator<number> {
+    const stride = Math.floor(best.length / scoreSample);
+    if (stride >= 4) {
+      const sample = new Float32Array(Math.floor(best.length / stride));
+      for (let i = 0; i < sample.length; i++) sample[i] = best[i * stride]!;
+      sample.sort();
+      for (const above of [4 * limit + 16, 64 * limit + 256]) {
+        const rank = Math.floor((above * sample.length) / best.length);
+        if (rank < sample.length) yield sample[sample.length - 1 - rank]!;
+      }
+    }
+    yield -Infinity;
   }
 
   /** Writes query q as int16 codes; returns their scale, the norm of what the codes miss, and the norm. */

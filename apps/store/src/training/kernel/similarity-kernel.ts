@@ -34,6 +34,8 @@ export interface SimilarityKernel {
     best: number,
     dim: number,
   ): void;
+  /** Writes the indices p < count with scores[p] >= threshold to out, in order; returns how many. */
+  collect(scores: number, count: number, threshold: number, out: number): number;
 }
 
 const similarityScanModule = new WebAssembly.Module(similarityScanWasm);
