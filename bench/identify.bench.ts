@@ -19,7 +19,7 @@ import { benchResultPath, writeBenchResult } from './bench-results';
 const sizes = (process.env.BENCH_IDENTIFY_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const dimension = 128;
 const facesPerPerson = 10;
-const queries = Number(process.env.BENCH_IDENTIFY_QUERIES ?? 50);
+const queries = Number(process.env.BENCH_IDENTIFY_QUERIES ?? 200);
 const seedBatch = 10_000;
 const recallQueries = Number(process.env.BENCH_IDENTIFY_RECALL_QUERIES ?? 20);
 const recallTop = 10;

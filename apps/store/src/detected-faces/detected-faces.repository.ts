@@ -3,7 +3,6 @@
  * checked against: counting a tenant's rows on every Detect would cost more the more faceIds it holds.
  */
 import { float32ToLittleEndian, littleEndianToFloat32, type RecognitionModel } from '#contracts';
-import { In, MoreThan } from 'typeorm';
 import { DetectedFaceEntity } from '../database/entities';
 import { rowsOf, type Db } from '../database/sql';
 
@@ -44,6 +43,10 @@ untallied AS (
 SELECT count(*)::int AS count FROM purged`;
 }
 
+const liveFaces = `
+SELECT face_id, recognition_model, embedding FROM detected_face
+WHERE face_id = ANY(:faceIds::uuid[]) AND tenant_id = :tenantId AND expires_at > :now`;
+
 const purgeExpired = purgeExpiredWhere('expires_at <= now()');
 
 const purgeExpiredOfTenant = purgeExpiredWhere('tenant_id = :tenantId AND expires_at <= now()');
@@ -65,12 +68,14 @@ export class DetectedFacesRepository {
 
   /** The tenant's faces of these ids that have not expired. */
   async findLive(tenantId: string, faceIds: string[]): Promise<DetectedFace[]> {
-    const rows = await this.db.find(DetectedFaceEntity, {
-      where: { faceId: In(faceIds), tenantId, expiresAt: MoreThan(new Date()) },
-    });
+    const rows = await rowsOf<{ face_id: string; recognition_model: RecognitionModel; embedding: Buffer }>(
+      this.db,
+      liveFaces,
+      { faceIds, tenantId, now: new Date() },
+    );
     return rows.map((row) => ({
-      faceId: row.faceId,
-      recognitionModel: row.recognitionModel as RecognitionModel,
+      faceId: row.face_id,
+      recognitionModel: row.recognition_model,
       embedding: littleEndianToFloat32(row.embedding),
     }));
   }

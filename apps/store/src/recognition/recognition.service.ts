@@ -23,6 +23,7 @@ import {
 } from '#contracts';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
+import { readTogether } from '../database/reads-together';
 import { DetectedFacesService, type DetectedFace } from '../detected-faces/detected-faces.service';
 import { GroupsService } from '../groups/groups.service';
 import { FacesRepository } from '../faces/faces.repository';
@@ -49,9 +50,10 @@ export class RecognitionService {
   }
 
   async identify(request: IdentifyRequest): Promise<IdentifyResult[]> {
-    const { collection, snapshot } = await this.snapshots.of(request);
-    const faces = await this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND');
-    const model = collection.recognitionModel as RecognitionModel;
+    const [{ recognitionModel: model, snapshot }, faces] = await readTogether([
+      this.snapshots.of(request),
+      this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND'),
+    ] as const);
     requireModel(faces, model, 'the group');
     const threshold = request.confidenceThreshold ?? identifyConfidenceThresholds[model];
     const limit = request.maxNumOfCandidatesReturned;
@@ -132,28 +134,16 @@ export class RecognitionService {
    * their confidence. The query face is never its own candidate.
    */
   async findSimilar(request: FindSimilarRequest): Promise<SimilarFace[]> {
-    const query = (await this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND'))[0]!;
-    const model = query.recognitionModel;
-    const threshold = request.mode === 'matchPerson' ? identifyConfidenceThresholds[model] : 0;
-    const limit = request.maxNumOfCandidatesReturned;
     const target = request.target;
     if (target.kind === 'largeFaceList') {
-      const ref = { tenantId: request.tenantId, kind: target.kind, groupId: target.groupId };
-      const { collection, snapshot } = await this.snapshots.of(ref);
-      requireModel([query], collection.recognitionModel as RecognitionModel, 'the large face list');
-      const first = await snapshot.rank(query.embedding, similarityFor(threshold, model), limit);
-      const exists = (ids: string[]) => this.faceRepository.existingIn(ref, ids);
-      const best = await this.bestEntries(
-        snapshot,
-        query,
-        threshold,
-        limit,
-        first,
-        await exists(entryIdsOf(snapshot, first)),
-        exists,
-      );
-      return best.map(({ id, confidence }) => ({ persistedFaceId: id, confidence }));
+      return this.findSimilarInLargeFaceList(request, {
+        tenantId: request.tenantId,
+        kind: target.kind,
+        groupId: target.groupId,
+      });
     }
+    const query = (await this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND'))[0]!;
+    const model = query.recognitionModel;
     const candidates =
       target.kind === 'faceIds'
         ? await this.detectedCandidates(query, target.faceIds, request.tenantId)
@@ -162,16 +152,41 @@ export class RecognitionService {
             kind: target.kind,
             groupId: target.groupId,
           });
+    const threshold = findSimilarThreshold(request, model);
     return rankSimilar(
       query.embedding,
       candidates.map((candidate) => candidate.embedding),
       similarityFor(threshold, model),
-      limit,
+      request.maxNumOfCandidatesReturned,
     ).map(({ index, similarity }) => {
       const id = candidates[index]!.id;
       const confidence = confidenceOf(similarity, model);
       return target.kind === 'faceIds' ? { faceId: id, confidence } : { persistedFaceId: id, confidence };
     });
+  }
+
+  /** A large face list is searched in the snapshot of its last training, as identify searches a group's. */
+  private async findSimilarInLargeFaceList(request: FindSimilarRequest, ref: GroupRef): Promise<SimilarFace[]> {
+    const [faces, { recognitionModel, snapshot }] = await readTogether([
+      this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND'),
+      this.snapshots.of(ref),
+    ] as const);
+    const query = faces[0]!;
+    requireModel([query], recognitionModel, 'the large face list');
+    const threshold = findSimilarThreshold(request, query.recognitionModel);
+    const limit = request.maxNumOfCandidatesReturned;
+    const first = await snapshot.rank(query.embedding, similarityFor(threshold, query.recognitionModel), limit);
+    const exists = (ids: string[]) => this.faceRepository.existingIn(ref, ids);
+    const best = await this.bestEntries(
+      snapshot,
+      query,
+      threshold,
+      limit,
+      first,
+      await exists(entryIdsOf(snapshot, first)),
+      exists,
+    );
+    return best.map(({ id, confidence }) => ({ persistedFaceId: id, confidence }));
   }
 
   /** Detected faces to compare with: the query face is never its own candidate. */
@@ -231,6 +246,11 @@ function requireModel(faces: DetectedFace[], model: RecognitionModel, against: s
     `'recognitionModel' is incompatible: faceId ${other.faceId} was detected with ${other.recognitionModel} but ` +
       `${against} uses ${model}. Detect again with recognitionModel=${model}.`,
   );
+}
+
+/** matchPerson keeps candidates at or above the model's identify threshold; matchFace keeps any. */
+function findSimilarThreshold(request: FindSimilarRequest, model: RecognitionModel): number {
+  return request.mode === 'matchPerson' ? identifyConfidenceThresholds[model] : 0;
 }
 
 function verdict(similarity: number, model: RecognitionModel): VerifyResult {

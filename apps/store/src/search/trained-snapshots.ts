@@ -4,11 +4,9 @@
  * (the collection deleted, or trained again, through another store process).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { trainingErrorsOf, VisageError, type GroupRef } from '#contracts';
+import { Collections, trainingErrorsOf, VisageError, type GroupRef, type RecognitionModel } from '#contracts';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
-import type { CollectionEntity } from '../database/entities';
-import { GroupsService } from '../groups/groups.service';
 import { SnapshotsRepository } from '../training/snapshots.repository';
 import { TrainingSnapshot } from '../training/training-snapshot';
 import { TrainingRepository, type TrainedSnapshotRef } from '../training/training.repository';
@@ -20,28 +18,30 @@ export class TrainedSnapshots {
   private readonly snapshots: SnapshotsRepository;
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly groups: GroupsService,
+    @Inject(DATA_SOURCE) dataSource: DataSource,
     private readonly cache: SnapshotCache<TrainingSnapshot>,
   ) {
     this.trainings = new TrainingRepository(dataSource.manager);
     this.snapshots = new SnapshotsRepository(dataSource.manager);
   }
 
-  /** The collection and the snapshot of its last successful training; the trained kind's own errors while none. */
-  async of(ref: GroupRef): Promise<{ collection: CollectionEntity; snapshot: TrainingSnapshot }> {
-    const collection = await this.groups.require(this.dataSource.manager, ref);
-    const training = await this.trainings.find(ref);
-    if (!training || training.snapshotVersion === 0 || training.snapshotId === null) {
+  /**
+   * The collection's recognition model and the snapshot of its last successful training (one statement reads
+   * both); the kind's own errors when there is no such collection, or no successful training yet.
+   */
+  async of(ref: GroupRef): Promise<{ recognitionModel: RecognitionModel; snapshot: TrainingSnapshot }> {
+    const target = await this.trainings.searchTarget(ref);
+    if (!target) throw new VisageError(Collections[ref.kind].errors.notFound);
+    const { recognitionModel, snapshotVersion: version, snapshotId } = target;
+    if (version === 0 || snapshotId === null) {
       const errors = trainingErrorsOf(ref.kind);
-      throw new VisageError(training?.status === 'running' ? errors.inProgress : errors.notTrained);
+      throw new VisageError(target.status === 'running' ? errors.inProgress : errors.notTrained);
     }
-    const { snapshotVersion: version, snapshotId } = training;
     const snapshot = await this.cache.get(
       { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId, snapshotId },
       async () => TrainingSnapshot.fromParts(version, await this.snapshots.loadParts(ref, version)),
     );
-    return { collection, snapshot };
+    return { recognitionModel, snapshot };
   }
 
   /** The collection was deleted through this process. */

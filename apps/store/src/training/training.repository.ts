@@ -2,7 +2,7 @@
  * A collection's training: its status, the snapshot identify reads (version and id of the last success), and
  * the lease of the build running now. Only the lease's holder, known by its token, can renew or finish it.
  */
-import type { GroupRef } from '#contracts';
+import type { GroupRef, RecognitionModel } from '#contracts';
 import { TrainingEntity } from '../database/entities';
 import { affectedBy, returnedBy, rowsOf, type Db } from '../database/sql';
 
@@ -50,6 +50,21 @@ SELECT t.tenant_id, t.kind, t.group_id, t.snapshot_id FROM training t
 JOIN unnest(:tenantIds::text[], :kinds::text[], :groupIds::text[]) AS h(tenant_id, kind, group_id)
   USING (tenant_id, kind, group_id)`;
 
+/** A collection's recognition model and its training's snapshot (nulls before any training): what a search needs. */
+const searchTarget = `
+SELECT c.recognition_model, t.status, t.snapshot_version, t.snapshot_id FROM collection c
+LEFT JOIN training t USING (tenant_id, kind, group_id)
+WHERE c.tenant_id = :tenantId AND c.kind = :kind AND c.group_id = :groupId`;
+
+/** What identify and find similar search: a collection's model and its last successful training, if any. */
+export interface SearchTarget {
+  recognitionModel: RecognitionModel;
+  status: TrainingEntity['status'] | null;
+  /** 0 until a training succeeds. */
+  snapshotVersion: number;
+  snapshotId: string | null;
+}
+
 interface ClaimedRow {
   tenant_id: string;
   kind: TrainingEntity['kind'];
@@ -60,6 +75,23 @@ interface ClaimedRow {
 
 export class TrainingRepository {
   constructor(private readonly db: Db) {}
+
+  /** The collection's model and training in one statement; null when there is no such collection. */
+  async searchTarget(ref: GroupRef): Promise<SearchTarget | null> {
+    const [row] = await rowsOf<{
+      recognition_model: RecognitionModel;
+      status: SearchTarget['status'];
+      snapshot_version: number | null;
+      snapshot_id: string | null;
+    }>(this.db, searchTarget, { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId });
+    if (!row) return null;
+    return {
+      recognitionModel: row.recognition_model,
+      status: row.status,
+      snapshotVersion: row.snapshot_version ?? 0,
+      snapshotId: row.snapshot_id,
+    };
+  }
 
   async find(ref: GroupRef): Promise<TrainingEntity | null> {
     return this.db.findOne(TrainingEntity, {

@@ -52,11 +52,7 @@ export class StoreHarness {
     this.listFaces = new ListFacesService(dataSource, this.groups);
     this.detected = new DetectedFacesService(dataSource, { quota: 10_000, purgeBatchSize: 5_000 });
     this.training = new TrainingService(dataSource, { leaseMs: 30_000, concurrency: 2 }, this.groups, this.scheduler);
-    const snapshots = new TrainedSnapshots(
-      dataSource,
-      this.groups,
-      new SnapshotCache<TrainingSnapshot>(64 * 1024 * 1024),
-    );
+    const snapshots = new TrainedSnapshots(dataSource, new SnapshotCache<TrainingSnapshot>(64 * 1024 * 1024));
     deletions.onDeleted((ref) => snapshots.evict(ref));
     this.recognition = new RecognitionService(dataSource, this.groups, this.persons, this.detected, snapshots);
   }
