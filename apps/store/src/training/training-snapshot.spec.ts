@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TrainingSnapshot, type Ranking } from './training-snapshot';
+import { sampledRuns, sampleRun, TrainingSnapshot, type Ranking } from './training-snapshot';
 import { ScanPool } from './kernel/scan-pool';
 import { encodeRows } from './snapshot-encoding';
 
@@ -105,20 +105,24 @@ for (const [shape, dim, rows, persons] of [
 }
 
 test('a threshold guessed too high from the sample of scores is lowered until all that can rank are in', async () => {
-  // Every ninth entry (what the sample of 40,000 reads) is close to the query, too few of them for the limit.
+  // Every entry the sample reads is close to the query, and there are fewer of them than the limit.
   const dim = 16;
   const entries = 40_000;
   const random = seeded(7);
   const query = randomUnit(dim, random);
+  const sampled = new Set(
+    sampledRuns(entries).flatMap((from) => Array.from({ length: sampleRun }, (_, i) => from + i)),
+  );
   const personIdOfRow = Array.from({ length: entries }, (_, row) => `f${row}`);
   const matrix = new Float32Array(entries * dim);
   for (let row = 0; row < entries; row++) {
-    matrix.set(row % 9 === 0 ? randomUnit(dim, random, query, 0.05) : randomUnit(dim, random), row * dim);
+    matrix.set(sampled.has(row) ? randomUnit(dim, random, query, 0.05) : randomUnit(dim, random), row * dim);
   }
   const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
   const expected = bruteForce(personIdOfRow, matrix, dim, query, -1);
-  const ranking = await snapshot.rank(query, -1, 5_000);
-  assert.equal(ranking.persons.length, 5_000);
+  const limit = sampled.size + 1_000;
+  const ranking = await snapshot.rank(query, -1, limit);
+  assert.equal(ranking.persons.length, limit);
   ranking.persons.forEach((p, i) => assert.ok(Math.abs(p.similarity - expected[i]![1]) < 1e-4));
   assert.equal(ranking.complete, false);
 });

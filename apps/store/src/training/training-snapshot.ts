@@ -56,6 +56,8 @@ export const maxQueriesPerScan = 10;
 const pageBytes = 65_536;
 /** Scores sampled to guess the threshold of the limit-th best, in snapshots of four times as many persons or more. */
 const scoreSample = 4_096;
+/** Neighbouring scores sampled together: a run shares cache lines. */
+export const sampleRun = 64;
 
 export class TrainingSnapshot {
   readonly rows: number;
@@ -244,13 +246,15 @@ export class TrainingSnapshot {
 
   /**
    * Thresholds, highest first, above which some multiple of `limit` scores are expected, read off a sample of the
-   * scores; the last is -Infinity, which collects every score.
+   * scores (runs of neighbours spread over all of them: a few cache lines each); the last is -Infinity, which
+   * collects every score.
    */
   private *thresholdGuesses(best: Float32Array, limit: number): Generator<number> {
-    const stride = Math.floor(best.length / scoreSample);
-    if (stride >= 4) {
-      const sample = new Float32Array(Math.floor(best.length / stride));
-      for (let i = 0; i < sample.length; i++) sample[i] = best[i * stride]!;
+    if (best.length >= 4 * scoreSample) {
+      const sample = new Float32Array(scoreSample);
+      sampledRuns(best.length).forEach((from, run) =>
+        sample.set(best.subarray(from, from + sampleRun), run * sampleRun),
+      );
       sample.sort();
       for (const above of [4 * limit + 16, 64 * limit + 256]) {
         const rank = Math.floor((above * sample.length) / best.length);
@@ -316,6 +320,12 @@ export class TrainingSnapshot {
     }
     return norms;
   }
+}
+
+/** Where the sample of scores starts its runs of `sampleRun` neighbours, spread evenly over `length` scores. */
+export function sampledRuns(length: number): number[] {
+  const runs = scoreSample / sampleRun;
+  return Array.from({ length: runs }, (_, run) => Math.floor((run * (length - sampleRun)) / (runs - 1)));
 }
 
 function rowsOf(parts: readonly SnapshotPart[]): number {

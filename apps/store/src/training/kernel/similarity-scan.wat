@@ -250,21 +250,26 @@
         (f32.store (i32.add (local.get $best) (i32.shl (local.get $i) (i32.const 2))) (local.get $top))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $persons))))
-  ;; The indices p in [0, count) with scores[p] >= threshold, written in order to out; returns how many. Four
-  ;; scores are compared at a time, and most groups of four have none to write.
+  ;; The indices p in [0, count) with scores[p] >= threshold, written in order to out; returns how many. Sixteen
+  ;; scores are compared at a time, and most groups of sixteen have none to write.
   (func (export "collect")
     (param $scores i32) (param $count i32) (param $threshold f32) (param $out i32) (result i32)
-    (local $p i32) (local $found i32) (local $limit v128) (local $end i32) (local $k i32)
+    (local $p i32) (local $found i32) (local $limit v128) (local $end i32) (local $k i32) (local $at i32)
     (local.set $limit (f32x4.splat (local.get $threshold)))
-    (local.set $end (i32.and (local.get $count) (i32.const -4)))
+    (local.set $end (i32.and (local.get $count) (i32.const -16)))
     (block $groups_done
       (loop $groups
         (br_if $groups_done (i32.ge_u (local.get $p) (local.get $end)))
-        (if (v128.any_true (f32x4.ge
-              (v128.load (i32.add (local.get $scores) (i32.shl (local.get $p) (i32.const 2))))
-              (local.get $limit)))
+        (local.set $at (i32.add (local.get $scores) (i32.shl (local.get $p) (i32.const 2))))
+        (if (v128.any_true (v128.or
+              (v128.or
+                (f32x4.ge (v128.load (local.get $at)) (local.get $limit))
+                (f32x4.ge (v128.load offset=16 (local.get $at)) (local.get $limit)))
+              (v128.or
+                (f32x4.ge (v128.load offset=32 (local.get $at)) (local.get $limit))
+                (f32x4.ge (v128.load offset=48 (local.get $at)) (local.get $limit)))))
           (then
-            (local.set $k (i32.add (local.get $p) (i32.const 4)))
+            (local.set $k (i32.add (local.get $p) (i32.const 16)))
             (loop $each
               (if (f32.ge (f32.load (i32.add (local.get $scores) (i32.shl (local.get $p) (i32.const 2))))
                     (local.get $threshold))
@@ -273,7 +278,7 @@
                   (local.set $found (i32.add (local.get $found) (i32.const 1)))))
               (local.set $p (i32.add (local.get $p) (i32.const 1)))
               (br_if $each (i32.lt_u (local.get $p) (local.get $k)))))
-          (else (local.set $p (i32.add (local.get $p) (i32.const 4)))))
+          (else (local.set $p (i32.add (local.get $p) (i32.const 16)))))
         (br $groups)))
     (block $tail_done
       (loop $tail
