@@ -11,10 +11,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { float32ToLittleEndian } from '#contracts';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
-import { EnvelopeApi } from '../test/support/api';
 import { syntheticEmbedding } from '../test/support/rpc';
 import { Stack, testMode, waitFor } from '../test/support/stack';
 import { benchResultPath, writeBenchResult } from './bench-results';
+import { KeepAliveApi } from './keep-alive-api';
 
 const sizes = (process.env.BENCH_IDENTIFY_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const dimension = 128;
@@ -133,7 +133,7 @@ function bruteForceTop(matrix: Float32Array, persons: string[], query: Float32Ar
     .map(([person]) => person);
 }
 
-async function measure(stack: Stack, api: EnvelopeApi, faces: number): Promise<SizeResult> {
+async function measure(stack: Stack, api: KeepAliveApi, faces: number): Promise<SizeResult> {
   const groupId = `scale-${faces}`;
   await api.createGroup(groupId);
   const rowPersons = personOfRow(faces);
@@ -286,7 +286,7 @@ function probesOf(matrix: Float32Array, count: number, noiseWeight: number): Flo
   });
 }
 
-async function measureFindSimilar(stack: Stack, api: EnvelopeApi, faces: number): Promise<FindSimilarSizeResult> {
+async function measureFindSimilar(stack: Stack, api: KeepAliveApi, faces: number): Promise<FindSimilarSizeResult> {
   await settle();
   const listId = `scale-list-${faces}`;
   const created = await api.call('PUT', `/largefacelists/${listId}`, { name: listId });
@@ -420,8 +420,8 @@ async function main(): Promise<void> {
   const stack = await Stack.start({ detectorWorkers: 1 });
   const results: SizeResult[] = [];
   const findSimilarResults: FindSimilarSizeResult[] = [];
+  const api = new KeepAliveApi(stack.baseUrl);
   try {
-    const api = new EnvelopeApi(stack.baseUrl);
     for (const faces of sizes) {
       if (operations.includes('identify')) {
         const result = await measure(stack, api, faces);
@@ -435,6 +435,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    api.close();
     await stack.stop();
   }
   const file = benchResultPath(resultFile);
@@ -457,7 +458,8 @@ async function main(): Promise<void> {
     ...(results.length > 0 ? { note } : { date: earlier.date, note: earlier.note }),
     method:
       'exact search (int8 SIMD scan on every core, then the candidates that can still rank re-scored to 1e-4), ' +
-      'one query face per request, default confidence threshold, through the gateway; recall against float32 ' +
+      'one query face per request, default confidence threshold, through the gateway on a keep-alive HTTP/1.1 ' +
+      'connection (node:http); recall against float32 ' +
       'brute force with confidenceThreshold 0',
     results: merge(earlier.results, results),
     targets: {
@@ -473,7 +475,8 @@ async function main(): Promise<void> {
         : { date: earlier.findSimilar?.date, note: earlier.findSimilar?.note }),
       method:
         'POST /findsimilars against a trained large face list of random unit vectors (each face its own snapshot ' +
-        'entry, the same kernel as identify), one query face per request through the gateway, half the queries ' +
+        'entry, the same kernel as identify), one query face per request through the gateway on a keep-alive ' +
+        'HTTP/1.1 connection (node:http), half the queries ' +
         'near a listed face; matchFace with the default 20 candidates, matchPerson with the default threshold; ' +
         'recall of matchFace (maxNumOfCandidatesReturned 10) against float32 brute force over the seeded faces',
       results: merge(earlier.findSimilar?.results ?? [], findSimilarResults),
