@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { commandLineOf } from './process-command-line';
 
 export class DataDirInUseError extends Error {
   constructor(dir: string, pid: number) {
@@ -47,6 +48,5 @@ function isVisageProcess(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const cmdline = `/proc/${pid}/cmdline`;
-  return !existsSync('/proc/self') || (existsSync(cmdline) && /node/.test(readFileSync(cmdline, 'utf8')));
+  return !existsSync('/proc/self') || /node/.test(commandLineOf(pid) ?? '');
 }

@@ -21,6 +21,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
+import { commandLineOf } from './process-command-line';
 
 interface Binaries {
   postgres: string;
@@ -274,8 +275,7 @@ function stopOrphan(pgdata: string): void {
 
 /** Pids are reused after a reboot: only a process that is PostgreSQL's is stopped (PostgreSQL checks the rest). */
 function isPostgresProcess(pid: number): boolean {
-  const cmdline = `/proc/${pid}/cmdline`;
-  return existsSync(cmdline) && readFileSync(cmdline, 'utf8').includes('postgres');
+  return commandLineOf(pid)?.includes('postgres') ?? false;
 }
 
 function chownRecursive(target: string, owner: RunAs): void {

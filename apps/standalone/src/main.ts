@@ -76,6 +76,8 @@ async function bootstrap(): Promise<void> {
       detectorQueueMaxLength: storeConfig.DETECTOR_QUEUE_MAX_LENGTH,
     });
     const pool = await startExtractionPool(detectorConfig, new ConsoleLogger('detector', { json: true }));
+    // The detector app closes the pool when it shuts down; this covers a start that fails before that app exists
+    // (a second close finds nothing left to close).
     stops.push(() => pool.close());
     const store = await createStoreApp(
       storeConfig,
