@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { float32ToLittleEndian } from '#contracts';
+import { float32ToLittleEndian, identifyConfidenceThresholds, similarityFor } from '#contracts';
 import { TrainingSnapshot } from '../apps/store/src/training/training-snapshot';
 import { syntheticEmbedding } from '../test/support/rpc';
 import { Stack, testMode, waitFor } from '../test/support/stack';
@@ -18,6 +18,8 @@ import { KeepAliveApi } from './keep-alive-api';
 
 const sizes = (process.env.BENCH_IDENTIFY_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const dimension = 128;
+const model = 'recognition_01';
+const identifyThreshold = identifyConfidenceThresholds[model];
 const facesPerPerson = 10;
 const queries = Number(process.env.BENCH_IDENTIFY_QUERIES ?? 200);
 const seedBatch = 10_000;
@@ -35,6 +37,8 @@ interface SizeResult {
   memoryRatio: number;
   firstIdentifyMs: number;
   identifyMs: { p50: number; p99: number };
+  /** The same searches in the bench's own process on the same vectors, without the service around them. */
+  searchMs: { p50: number; p99: number };
   /** Requests naming 10 faceIds each (Azure's maximum), scanned together. */
   identifyTenFacesMs: { p50: number; p99: number };
   /** Share of brute force's top 10 persons that identify (confidenceThreshold 0) returned. */
@@ -49,6 +53,8 @@ interface FindSimilarSizeResult {
   firstFindSimilarMs: number;
   /** mode matchFace, maxNumOfCandidatesReturned 20 (the default): the most similar whatever their confidence. */
   matchFaceMs: { p50: number; p99: number };
+  /** matchFace's searches in the bench's own process on the same vectors, without the service around them. */
+  matchFaceSearchMs: { p50: number; p99: number };
   /** mode matchPerson: only faces above the model's identify threshold. */
   matchPersonMs: { p50: number; p99: number };
   /** Mean faces matchPerson returned per query (half the queries are near a listed face). */
@@ -157,10 +163,8 @@ async function measure(stack: Stack, api: KeepAliveApi, faces: number): Promise<
   if (status !== 'succeeded') throw new Error(`training of ${faces} faces ${status}`);
   const trainSeconds = (performance.now() - started) / 1000;
 
-  const { faceIds } = await saveDetectedFaces(
-    stack,
-    Array.from({ length: queries }, () => syntheticEmbedding(dimension)),
-  );
+  const queryVectors = Array.from({ length: queries }, () => syntheticEmbedding(dimension));
+  const { faceIds } = await saveDetectedFaces(stack, queryVectors);
   const identify = (faceId: string) =>
     api.call('POST', '/identify', { faceIds: [faceId], largePersonGroupId: groupId });
   started = performance.now();
@@ -203,6 +207,9 @@ async function measure(stack: Stack, api: KeepAliveApi, faces: number): Promise<
   // The store holds this structure per trained group; its size follows from the array lengths.
   const snapshot = TrainingSnapshot.fromRows(1, dimension, rowPersons, matrix);
   const rawEmbeddingBytes = faces * dimension * 4;
+  // Identify's defaults: the model's confidence threshold, ten candidates.
+  const searchMs = await searchAlone(snapshot, queryVectors, similarityFor(identifyThreshold, model), 10);
+  snapshot.release();
   return {
     faces,
     persons: new Set(rowPersons).size,
@@ -213,6 +220,7 @@ async function measure(stack: Stack, api: KeepAliveApi, faces: number): Promise<
     memoryRatio: round(snapshot.bytes / rawEmbeddingBytes, 3),
     firstIdentifyMs: round(firstIdentifyMs),
     identifyMs: percentiles(latencies),
+    searchMs,
     identifyTenFacesMs: percentiles(tenFaceLatencies),
     recallAt10: round(found / (recallQueries * recallTop), 4),
   };
@@ -361,6 +369,15 @@ async function measureFindSimilar(stack: Stack, api: KeepAliveApi, faces: number
   const matchPerson = await timed('matchPerson');
   const loadAverage = (loadBefore + loadavg()[0]!) / 2;
 
+  const snapshot = TrainingSnapshot.fromRows(
+    1,
+    dimension,
+    Array.from({ length: faces }, (_, row) => String(row)),
+    matrix,
+  );
+  const matchFaceSearchMs = await searchAlone(snapshot, probes, -Infinity, 20);
+  snapshot.release();
+
   const expectations = probes.slice(0, recallQueries).map((probe) => bruteForceTopRows(matrix, probe, recallTop));
   await settle();
   let found = 0;
@@ -375,11 +392,31 @@ async function measureFindSimilar(stack: Stack, api: KeepAliveApi, faces: number
     trainSeconds: round(trainSeconds),
     firstFindSimilarMs: round(firstFindSimilarMs),
     matchFaceMs: percentiles(matchFace.latencies),
+    matchFaceSearchMs,
     matchPersonMs: percentiles(matchPerson.latencies),
     matchPersonMeanCandidates: round(matchPerson.returned / faceIds.length, 2),
     recallAt10: round(found / (recallQueries * recallTop), 4),
     loadAverage: round(loadAverage, 2),
   };
+}
+
+/**
+ * The searches alone, in this process, on a snapshot of the same vectors: what the machine's memory and cores
+ * take, next to which the rest of a request's time (HTTP, the broker, Postgres) is the service's.
+ */
+async function searchAlone(
+  snapshot: TrainingSnapshot,
+  probes: Float32Array[],
+  minSimilarity: number,
+  limit: number,
+): Promise<{ p50: number; p99: number }> {
+  const latencies: number[] = [];
+  for (const probe of probes) {
+    const started = performance.now();
+    await snapshot.rank(probe, minSimilarity, limit);
+    latencies.push(performance.now() - started);
+  }
+  return percentiles(latencies);
 }
 
 /**
