@@ -119,9 +119,10 @@ test('a threshold guessed too high from the sample of scores is lowered until al
     matrix.set(sampled.has(row) ? randomUnit(dim, random, query, 0.05) : randomUnit(dim, random), row * dim);
   }
   const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
-  const expected = bruteForce(personIdOfRow, matrix, dim, query, -1);
+  const expected = bruteForce(personIdOfRow, matrix, dim, query, -Infinity);
   const limit = sampled.size + 1_000;
-  const ranking = await snapshot.rank(query, -1, limit);
+  // No threshold (matchFace): the sample's guess is the first thing tried.
+  const ranking = await snapshot.rank(query, -Infinity, limit);
   assert.equal(ranking.persons.length, limit);
   ranking.persons.forEach((p, i) => assert.ok(Math.abs(p.similarity - expected[i]![1]) < 1e-4));
   assert.equal(ranking.complete, false);

@@ -56,6 +56,8 @@ export const maxQueriesPerScan = 10;
 const pageBytes = 65_536;
 /** Scores sampled to guess the threshold of the limit-th best, in snapshots of four times as many persons or more. */
 const scoreSample = 4_096;
+/** Persons collected above a threshold that are ranked on the spot; more, and a sampled threshold is tried. */
+const maxCollected = (limit: number) => 64 * limit + 4_096;
 /** Neighbouring scores sampled together: a run shares cache lines. */
 export const sampleRun = 64;
 
@@ -222,13 +224,15 @@ export class TrainingSnapshot {
     const { persons } = this.layout;
     const best = new Float32Array(this.memory.buffer, bestAt, persons);
     const candidates = new Int32Array(this.memory.buffer, this.layout.candidates, persons);
-    for (const guess of this.thresholdGuesses(best, limit)) {
+    for (const guess of this.thresholdGuesses(best, limit, floor)) {
       const lower = Math.max(floor, guess - slack);
       const count = this.kernel.collect(bestAt, persons, lower, this.layout.candidates);
       if (count <= limit) {
         if (lower === floor) return { count, complete: true };
         continue;
       }
+      // Too many to rank here: a sampled threshold collects fewer.
+      if (count > maxCollected(limit) && guess > -Infinity) continue;
       const top = new TopScores(limit);
       for (let i = 0; i < count; i++) top.offer(best[candidates[i]!]!);
       const cutoff = Math.max(floor, top.lowest() - slack);
@@ -245,11 +249,13 @@ export class TrainingSnapshot {
   }
 
   /**
-   * Thresholds, highest first, above which some multiple of `limit` scores are expected, read off a sample of the
-   * scores (runs of neighbours spread over all of them: a few cache lines each); the last is -Infinity, which
-   * collects every score.
+   * The thresholds to collect above, in turn: the floor itself first when there is one (identify's threshold
+   * leaves few persons above it, and then no sample is needed); then thresholds above which some multiple of
+   * `limit` scores are expected, read off a sample of the scores (runs of neighbours spread over all of them: a
+   * few cache lines each); last -Infinity, which collects every score.
    */
-  private *thresholdGuesses(best: Float32Array, limit: number): Generator<number> {
+  private *thresholdGuesses(best: Float32Array, limit: number, floor: number): Generator<number> {
+    if (floor > -Infinity) yield floor;
     if (best.length >= 4 * scoreSample) {
       const sample = new Float32Array(scoreSample);
       sampledRuns(best.length).forEach((from, run) =>
