@@ -168,9 +168,18 @@ test('a snapshot stored in parts never splits a person and ranks as the one buil
 
 test('ten queries ranked in one scan give what each ranked alone gives, on one thread and on scan threads', async () => {
   const dim = 128;
-  for (const rows of [2_000, 40_000]) {
+  for (const [rows, uneven] of [
+    [2_000, false],
+    [40_000, false],
+    [5_003, true],
+  ] as const) {
     const random = seeded(rows);
-    const personIdOfRow = Array.from({ length: rows }, (_, row) => `p${row % (rows / 8)}`);
+    // Eight faces each, or from one to over a hundred (persons of one face side by side, faces of one person
+    // spanning blocks of four rows).
+    const personIdOfRow = Array.from(
+      { length: rows },
+      (_, row) => `p${uneven ? Math.floor(random() ** 2 * 1_400) : row % (rows / 8)}`,
+    );
     const matrix = new Float32Array(rows * dim);
     personIdOfRow.forEach((_, row) => matrix.set(randomUnit(dim, random), row * dim));
     const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);
