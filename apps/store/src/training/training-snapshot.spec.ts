@@ -57,6 +57,7 @@ for (const [shape, dim, rows, persons] of [
   ['faces clustered like real embeddings, scan threads', 128, 40_000, 4_000],
   ['a dimension that is not a multiple of 16', 75, 2_000, 500],
   ['a large face list (one face per entry), scan threads', 128, 40_000, 40_000],
+  ['a large face list of an odd size, one thread', 128, 2_003, 2_003],
   ['persons with uneven numbers of faces', 32, 5_000, 1_400],
 ] as const) {
   test(`same persons, order and similarities as float32 brute force: ${shape}`, async () => {
@@ -168,18 +169,22 @@ test('a snapshot stored in parts never splits a person and ranks as the one buil
 
 test('ten queries ranked in one scan give what each ranked alone gives, on one thread and on scan threads', async () => {
   const dim = 128;
-  for (const [rows, uneven] of [
-    [2_000, false],
-    [40_000, false],
-    [5_003, true],
+  for (const [rows, faces] of [
+    [2_000, 'eight'],
+    [40_000, 'eight'],
+    [5_003, 'uneven'],
+    [40_002, 'one'],
   ] as const) {
     const random = seeded(rows);
-    // Eight faces each, or from one to over a hundred (persons of one face side by side, faces of one person
-    // spanning blocks of four rows).
-    const personIdOfRow = Array.from(
-      { length: rows },
-      (_, row) => `p${uneven ? Math.floor(random() ** 2 * 1_400) : row % (rows / 8)}`,
-    );
+    // Eight faces each; from one to over a hundred (persons of one face side by side, faces of one person
+    // spanning blocks of four rows); or one each, as a large face list (each scan thread's rows then start
+    // and end off a block of four).
+    const personOfRow = {
+      eight: (row: number) => row % (rows / 8),
+      uneven: () => Math.floor(random() ** 2 * 1_400),
+      one: (row: number) => row,
+    }[faces];
+    const personIdOfRow = Array.from({ length: rows }, (_, row) => `p${personOfRow(row)}`);
     const matrix = new Float32Array(rows * dim);
     personIdOfRow.forEach((_, row) => matrix.set(randomUnit(dim, random), row * dim));
     const snapshot = TrainingSnapshot.fromRows(1, dim, personIdOfRow, matrix);

@@ -87,7 +87,8 @@ export class TrainingSnapshot {
     this.personIds = parts.flatMap((part) => part.personIds);
     this.rows = rowsOf(parts);
     const dim = Math.ceil(dimension / 16) * 16;
-    this.layout = layoutFor(this.rows, this.personIds.length, dim);
+    const rowPerPerson = parts.every((part) => part.faceCounts.every((count) => count === 1));
+    this.layout = layoutFor(this.rows, this.personIds.length, dim, rowPerPerson);
     this.memory = new WebAssembly.Memory({
       initial: Math.ceil(this.layout.total / pageBytes),
       maximum: Math.ceil(this.layout.total / pageBytes),
@@ -338,7 +339,7 @@ function rowsOf(parts: readonly SnapshotPart[]): number {
   return parts.reduce((sum, part) => sum + part.scales.length, 0);
 }
 
-function layoutFor(rows: number, persons: number, dim: number): Layout {
+function layoutFor(rows: number, persons: number, dim: number, rowPerPerson: boolean): Layout {
   let offset = 0;
   const take = (bytes: number) => {
     const at = offset;
@@ -348,6 +349,7 @@ function layoutFor(rows: number, persons: number, dim: number): Layout {
   const layout = {
     dim,
     persons,
+    rowPerPerson,
     codes: take(rows * dim),
     residualCodes: take(rows * dim),
     scales: take(rows * 4),

@@ -4,23 +4,28 @@
  */
 import { similarityScanWasm } from './similarity-scan.wasm';
 
+/** A stage-1 scan of persons [from, to) for `count` queries (int16, `dim` apart from `queries`). */
+type StageOneScan = (
+  codes: number,
+  scales: number,
+  starts: number,
+  queries: number,
+  count: number,
+  best: number,
+  persons: number,
+  from: number,
+  to: number,
+  dim: number,
+) => void;
+
 export interface SimilarityKernel {
+  /** best[q * persons + person] = max over the person's rows of dot(codes[row], query q) * scales[row]. */
+  scan: StageOneScan;
   /**
-   * Stage 1 for persons [from, to) and `count` queries (int16, `dim` apart from `queries`):
-   * best[q * persons + person] = max over the person's rows of dot(codes[row], query q) * scales[row].
+   * `scan` where every person has exactly one row (row p is person p's), as in a large face list:
+   * best[q * persons + p] = dot(codes[p], query q) * scales[p]. Ignores `starts`.
    */
-  scan(
-    codes: number,
-    scales: number,
-    starts: number,
-    queries: number,
-    count: number,
-    best: number,
-    persons: number,
-    from: number,
-    to: number,
-    dim: number,
-  ): void;
+  scanEntries: StageOneScan;
   /** Stage 2 for `count` listed persons: best[i] = max over rows of the two-stage score. */
   refine(
     codes: number,
@@ -54,6 +59,8 @@ export interface ScanLayout {
   /** A row of `persons` float32 per query. */
   best: number;
   persons: number;
+  /** Every person has exactly one row, as the faces of a large face list: no person's best to keep. */
+  rowPerPerson: boolean;
   dim: number;
 }
 
@@ -69,5 +76,6 @@ export interface ScanJob {
 
 export function scanRange(kernel: SimilarityKernel, layout: ScanLayout, count: number, from: number, to: number) {
   const { codes, scales, starts, queries, best, persons, dim } = layout;
-  kernel.scan(codes, scales, starts, queries, count, best, persons, from, to, dim);
+  const scan = layout.rowPerPerson ? kernel.scanEntries : kernel.scan;
+  scan(codes, scales, starts, queries, count, best, persons, from, to, dim);
 }

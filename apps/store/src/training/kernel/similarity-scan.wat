@@ -235,6 +235,55 @@
             (local.set $row (i32.add (local.get $row) (i32.const 1)))))
         (br $rows))))
 
+  ;; The scan where every person has exactly one row (a large face list, whose faces are its entries): for rows
+  ;; [from, to) and each of the count queries, best[q * persons + row] = dot(codes, query q) * scale, four rows at a
+  ;; time and stored as they are, with no person to close. Takes scan's parameters; starts goes unused.
+  (func (export "scanEntries")
+    (param $codes i32) (param $scales i32) (param $starts i32) (param $queries i32) (param $count i32)
+    (param $best i32) (param $persons i32) (param $from i32) (param $to i32) (param $dim i32)
+    (local $row i32) (local $rowAt i32) (local $q i32) (local $query i32) (local $out i32) (local $scales4 v128)
+    (local $queryStride i32) (local $bestStride i32) (local $scale f32)
+    (local.set $queryStride (i32.shl (local.get $dim) (i32.const 1)))
+    (local.set $bestStride (i32.shl (local.get $persons) (i32.const 2)))
+    (local.set $row (local.get $from))
+    (block $blocks_done
+      (loop $blocks
+        (br_if $blocks_done (i32.gt_u (i32.add (local.get $row) (i32.const 4)) (local.get $to)))
+        (local.set $rowAt (i32.add (local.get $codes) (i32.mul (local.get $row) (local.get $dim))))
+        (local.set $scales4 (v128.load (i32.add (local.get $scales) (i32.shl (local.get $row) (i32.const 2)))))
+        (local.set $query (local.get $queries))
+        (local.set $out (i32.add (local.get $best) (i32.shl (local.get $row) (i32.const 2))))
+        (local.set $q (i32.const 0))
+        (loop $queries4
+          (v128.store (local.get $out) (f32x4.mul
+            (f32x4.convert_i32x4_s (call $dot4 (local.get $rowAt) (local.get $query) (local.get $dim)))
+            (local.get $scales4)))
+          (local.set $query (i32.add (local.get $query) (local.get $queryStride)))
+          (local.set $out (i32.add (local.get $out) (local.get $bestStride)))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br_if $queries4 (i32.lt_u (local.get $q) (local.get $count))))
+        (local.set $row (i32.add (local.get $row) (i32.const 4)))
+        (br $blocks)))
+    ;; Fewer than four rows left: one at a time.
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $row) (local.get $to)))
+        (local.set $rowAt (i32.add (local.get $codes) (i32.mul (local.get $row) (local.get $dim))))
+        (local.set $scale (f32.load (i32.add (local.get $scales) (i32.shl (local.get $row) (i32.const 2)))))
+        (local.set $query (local.get $queries))
+        (local.set $out (i32.add (local.get $best) (i32.shl (local.get $row) (i32.const 2))))
+        (local.set $q (i32.const 0))
+        (loop $queries1
+          (f32.store (local.get $out) (f32.mul
+            (f32.convert_i32_s (call $dot (local.get $rowAt) (local.get $query) (local.get $dim)))
+            (local.get $scale)))
+          (local.set $query (i32.add (local.get $query) (local.get $queryStride)))
+          (local.set $out (i32.add (local.get $out) (local.get $bestStride)))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br_if $queries1 (i32.lt_u (local.get $q) (local.get $count))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows))))
+
   ;; For the count persons listed at persons: best over their rows of the two-stage score
   ;; dot(codes, query) * scale + dot(residualCodes, query) * residualScale, written to best[i].
   (func (export "refine")
