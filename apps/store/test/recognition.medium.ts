@@ -187,6 +187,21 @@ test('a person deleted after the training is left out of identify', async () => 
   assert.deepEqual(await identify(ref, near(gone!.face)), []);
 });
 
+test('a person deleted after the training, and another after the next one, are left out of identify', async () => {
+  const ref = refOf('alpha', 'largePersonGroup', 'left-twice');
+  const [first, second, ...kept] = await enrolledGroup(ref);
+  await store.train(ref);
+  assert.equal((await identify(ref, near(first!.face)))[0]?.personId, first!.personId, 'nothing deleted yet');
+
+  await store.persons.delete({ ...ref, ...write(), personId: first!.personId });
+  assert.deepEqual(await identify(ref, near(first!.face)), []);
+  await store.train(ref);
+  await store.persons.delete({ ...ref, ...write(), personId: second!.personId });
+
+  assert.deepEqual(await identify(ref, near(second!.face)), []);
+  assert.equal((await identify(ref, near(kept[0]!.face)))[0]?.personId, kept[0]!.personId);
+});
+
 test('training a collection without faces fails and says why', async () => {
   const ref = refOf('alpha', 'largeFaceList', 'empty');
   await store.createCollection(ref);

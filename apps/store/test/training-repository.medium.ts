@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { GroupRef } from '#contracts';
 import type { TrainingEntity } from '../src/database/entities';
+import { CollectionsRepository } from '../src/groups/collections.repository';
 import { encodeRows, type SnapshotPart } from '../src/training/snapshot-encoding';
 import { SnapshotsRepository } from '../src/training/snapshots.repository';
 import { TrainingRepository, type Lease } from '../src/training/training.repository';
@@ -90,6 +91,25 @@ test('a success makes the built version the snapshot, under a new id, and ends t
   );
   assert.ok(training.lastSuccessAt);
   assert.equal(await trainings.finish(lease, { status: 'failed', message: 'late', snapshotId: randomUUID() }), false);
+});
+
+test('a search is told whether entries were deleted since the count its training began from', async () => {
+  const ref = refOf('alpha', 'largeFaceList', 'deletions');
+  const lease = await running(ref);
+  const collections = new CollectionsRepository(store.dataSource.manager);
+  await collections.countEntryDeleted(ref);
+  const entriesDeleted = await collections.entriesDeleted(ref);
+  assert.equal(entriesDeleted, '1');
+  await trainings.finish(lease, { status: 'succeeded', message: null, snapshotId: randomUUID(), entriesDeleted });
+
+  assert.equal((await trainings.searchTarget(ref))!.deletedSinceTraining, false);
+  await collections.countEntryDeleted(ref);
+  assert.equal((await trainings.searchTarget(ref))!.deletedSinceTraining, true);
+
+  // A training that recorded no count (as before counts were kept) is never taken as unchanged.
+  const unknown = refOf('alpha', 'largeFaceList', 'deletions-unknown');
+  await trainings.finish(await running(unknown), { status: 'succeeded', message: null, snapshotId: randomUUID() });
+  assert.equal((await trainings.searchTarget(unknown))!.deletedSinceTraining, true);
 });
 
 test('a failure keeps the last snapshot; a lease no longer held records nothing', async () => {

@@ -2,18 +2,28 @@
 import type { GroupRef, ListPage, TenantScoped } from '#contracts';
 import { MoreThan } from 'typeorm';
 import { CollectionEntity } from '../database/entities';
-import type { Db } from '../database/sql';
+import { affectedBy, rowsOf, type Db } from '../database/sql';
 import { pgErrorCode, PgErrors } from '../database/views';
 
-/** `share` (FOR SHARE) keeps a concurrent delete out; `update` (FOR UPDATE) also serialises the writers. */
+/**
+ * `share` (FOR KEY SHARE) keeps a concurrent delete out, and lets the row's counters change meanwhile;
+ * `update` (FOR UPDATE) also serialises the writers.
+ */
 export type CollectionLock = 'share' | 'update';
+
+const countEntryDeleted = `
+UPDATE collection SET entries_deleted = entries_deleted + 1
+WHERE tenant_id = :tenantId AND kind = :kind AND group_id = :groupId`;
+
+const entriesDeleted = `
+SELECT entries_deleted::text FROM collection WHERE tenant_id = :tenantId AND kind = :kind AND group_id = :groupId`;
 
 export class CollectionsRepository {
   constructor(private readonly db: Db) {}
 
   /** The collection; with `lock`, its row is held until the transaction ends. */
   async find(ref: GroupRef, lock?: CollectionLock): Promise<CollectionEntity | null> {
-    const mode = lock === 'share' ? 'pessimistic_read' : 'pessimistic_write';
+    const mode = lock === 'share' ? 'for_key_share' : 'pessimistic_write';
     return this.db.findOne(CollectionEntity, { where: keyOf(ref), ...(lock ? { lock: { mode } } : {}) });
   }
 
@@ -47,6 +57,20 @@ export class CollectionsRepository {
       userData: row.userData,
       updatedAt: row.updatedAt,
     });
+  }
+
+  /**
+   * Counts one entry (a person, or a face list's face) deleted, in the transaction that deletes it: a search of a
+   * snapshot whose training began from the same count need not check that what it found still exists.
+   */
+  async countEntryDeleted(ref: GroupRef): Promise<void> {
+    await affectedBy(this.db, countEntryDeleted, keyOf(ref));
+  }
+
+  /** Entries ever deleted from the collection (a bigint, as text); null when there is no such collection. */
+  async entriesDeleted(ref: GroupRef): Promise<string | null> {
+    const [row] = await rowsOf<{ entries_deleted: string }>(this.db, entriesDeleted, keyOf(ref));
+    return row?.entries_deleted ?? null;
   }
 
   /** Its persons, faces, training and snapshot go with it (foreign keys ON DELETE CASCADE); false if none. */

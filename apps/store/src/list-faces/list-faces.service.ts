@@ -24,6 +24,7 @@ import type { PersistedFaceEntity } from '../database/entities';
 import { listFaceView } from '../database/views';
 import { newFaceReply } from '../faces/face-write';
 import { FacesRepository } from '../faces/faces.repository';
+import { CollectionsRepository } from '../groups/collections.repository';
 import { GroupsService } from '../groups/groups.service';
 import { applyOnce, applyStatementOnce } from '../idempotency/applied-writes';
 
@@ -62,6 +63,7 @@ export class ListFacesService {
       if (!(await new FacesRepository(manager).deleteOfList(request))) {
         throw new VisageError('PERSISTED_FACE_NOT_FOUND');
       }
+      await new CollectionsRepository(manager).countEntryDeleted(request);
       return { deleted: true as const };
     });
   }

@@ -6,6 +6,7 @@ import { ForgottenRequestIds1764640800000 } from './1764640800000-forgotten-requ
 import { SnapshotIdentity1764720000000 } from './1764720000000-snapshot-identity';
 import { CollectionKinds1764806400000 } from './1764806400000-collection-kinds';
 import { FaceLists1764810000000 } from './1764810000000-face-lists';
+import { EntryDeletions1764892800000 } from './1764892800000-entry-deletions';
 
 /** In order of application. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   SnapshotIdentity1764720000000,
   CollectionKinds1764806400000,
   FaceLists1764810000000,
+  EntryDeletions1764892800000,
 ];

@@ -17,6 +17,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import type { PersonEntity } from '../database/entities';
 import { personView } from '../database/views';
+import { CollectionsRepository } from '../groups/collections.repository';
 import { GroupsService } from '../groups/groups.service';
 import { applyOnce } from '../idempotency/applied-writes';
 import { PersonsRepository } from './persons.repository';
@@ -84,6 +85,7 @@ export class PersonsService {
     return applyOnce(this.dataSource, request, async (manager) => {
       await this.require(manager, request, true);
       await new PersonsRepository(manager).delete(request.personId);
+      await new CollectionsRepository(manager).countEntryDeleted(request);
       return { deleted: true as const };
     });
   }

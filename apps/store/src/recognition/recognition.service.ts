@@ -50,7 +50,7 @@ export class RecognitionService {
   }
 
   async identify(request: IdentifyRequest): Promise<IdentifyResult[]> {
-    const [{ recognitionModel: model, snapshot }, faces] = await readTogether([
+    const [{ recognitionModel: model, snapshot, deletedSinceTraining }, faces] = await readTogether([
       this.snapshots.of(request),
       this.detected.load(request.tenantId, request.faceIds, 'FACE_ID_NOT_FOUND'),
     ] as const);
@@ -65,7 +65,7 @@ export class RecognitionService {
     );
     // One lookup of which ranked persons still exist, for all the faces.
     const ranked = rankings.flatMap((ranking) => entryIdsOf(snapshot, ranking));
-    const exists = (ids: string[]) => this.personRepository.existing(request, ids);
+    const exists = existenceCheck(deletedSinceTraining, (ids) => this.personRepository.existing(request, ids));
     const existing = await exists([...new Set(ranked)]);
     const results: IdentifyResult[] = [];
     for (const [i, face] of faces.entries()) {
@@ -167,7 +167,7 @@ export class RecognitionService {
 
   /** A large face list is searched in the snapshot of its last training, as identify searches a group's. */
   private async findSimilarInLargeFaceList(request: FindSimilarRequest, ref: GroupRef): Promise<SimilarFace[]> {
-    const [faces, { recognitionModel, snapshot }] = await readTogether([
+    const [faces, { recognitionModel, snapshot, deletedSinceTraining }] = await readTogether([
       this.detected.load(request.tenantId, [request.faceId], 'FACE_ID_NOT_FOUND'),
       this.snapshots.of(ref),
     ] as const);
@@ -176,7 +176,7 @@ export class RecognitionService {
     const threshold = findSimilarThreshold(request, query.recognitionModel);
     const limit = request.maxNumOfCandidatesReturned;
     const first = await snapshot.rank(query.embedding, similarityFor(threshold, query.recognitionModel), limit);
-    const exists = (ids: string[]) => this.faceRepository.existingIn(ref, ids);
+    const exists = existenceCheck(deletedSinceTraining, (ids) => this.faceRepository.existingIn(ref, ids));
     const best = await this.bestEntries(
       snapshot,
       query,
@@ -231,6 +231,17 @@ interface Candidate {
 interface RankedEntry {
   id: string;
   confidence: number;
+}
+
+/**
+ * Which of the ids found in a snapshot still exist: all of them while no entry was deleted since its training
+ * (no statement to run), else what `existing` reads.
+ */
+function existenceCheck(
+  deletedSinceTraining: boolean,
+  existing: (ids: string[]) => Promise<Set<string>>,
+): (ids: string[]) => Promise<Set<string>> {
+  return deletedSinceTraining ? existing : (ids) => Promise.resolve(new Set(ids));
 }
 
 function entryIdsOf(snapshot: TrainingSnapshot, ranking: Ranking): string[] {

@@ -12,6 +12,13 @@ import { TrainingSnapshot } from '../training/training-snapshot';
 import { TrainingRepository, type TrainedSnapshotRef } from '../training/training.repository';
 import { SnapshotCache } from './snapshot-cache';
 
+export interface SearchedSnapshot {
+  recognitionModel: RecognitionModel;
+  snapshot: TrainingSnapshot;
+  /** Entries may have been deleted since the training: what a search finds must be checked to still exist. */
+  deletedSinceTraining: boolean;
+}
+
 @Injectable()
 export class TrainedSnapshots {
   private readonly trainings: TrainingRepository;
@@ -26,13 +33,14 @@ export class TrainedSnapshots {
   }
 
   /**
-   * The collection's recognition model and the snapshot of its last successful training (one statement reads
-   * both); the kind's own errors when there is no such collection, or no successful training yet.
+   * The collection's recognition model, the snapshot of its last successful training, and whether entries may
+   * have been deleted since (one statement reads all three); the kind's own errors when there is no such
+   * collection, or no successful training yet.
    */
-  async of(ref: GroupRef): Promise<{ recognitionModel: RecognitionModel; snapshot: TrainingSnapshot }> {
+  async of(ref: GroupRef): Promise<SearchedSnapshot> {
     const target = await this.trainings.searchTarget(ref);
     if (!target) throw new VisageError(Collections[ref.kind].errors.notFound);
-    const { recognitionModel, snapshotVersion: version, snapshotId } = target;
+    const { recognitionModel, snapshotVersion: version, snapshotId, deletedSinceTraining } = target;
     if (version === 0 || snapshotId === null) {
       const errors = trainingErrorsOf(ref.kind);
       throw new VisageError(target.status === 'running' ? errors.inProgress : errors.notTrained);
@@ -41,7 +49,7 @@ export class TrainedSnapshots {
       { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId, snapshotId },
       async () => TrainingSnapshot.fromParts(version, await this.snapshots.loadParts(ref, version)),
     );
-    return { recognitionModel, snapshot };
+    return { recognitionModel, snapshot, deletedSinceTraining };
   }
 
   /** The collection was deleted through this process. */

@@ -41,6 +41,7 @@ UPDATE training
 SET status = :status, message = :message, last_action_at = now(), lease_until = NULL, lease_token = NULL,
     snapshot_version = CASE WHEN :succeeded THEN building_version ELSE snapshot_version END,
     snapshot_id = CASE WHEN :succeeded THEN :snapshotId::uuid ELSE snapshot_id END,
+    snapshot_entries_deleted = CASE WHEN :succeeded THEN :entriesDeleted::bigint ELSE snapshot_entries_deleted END,
     last_success_at = CASE WHEN :succeeded THEN now() ELSE last_success_at END
 WHERE ${leaseHeld}`;
 
@@ -52,7 +53,9 @@ JOIN unnest(:tenantIds::text[], :kinds::text[], :groupIds::text[]) AS h(tenant_i
 
 /** A collection's recognition model and its training's snapshot (nulls before any training): what a search needs. */
 const searchTarget = `
-SELECT c.recognition_model, t.status, t.snapshot_version, t.snapshot_id FROM collection c
+SELECT c.recognition_model, t.status, t.snapshot_version, t.snapshot_id,
+  t.snapshot_entries_deleted IS DISTINCT FROM c.entries_deleted AS deleted_since_training
+FROM collection c
 LEFT JOIN training t USING (tenant_id, kind, group_id)
 WHERE c.tenant_id = :tenantId AND c.kind = :kind AND c.group_id = :groupId`;
 
@@ -63,6 +66,11 @@ export interface SearchTarget {
   /** 0 until a training succeeds. */
   snapshotVersion: number;
   snapshotId: string | null;
+  /**
+   * Entries (persons, or a face list's faces) may have been deleted since the last successful training began
+   * reading: a search checks that what it finds still exists.
+   */
+  deletedSinceTraining: boolean;
 }
 
 interface ClaimedRow {
@@ -83,6 +91,7 @@ export class TrainingRepository {
       status: SearchTarget['status'];
       snapshot_version: number | null;
       snapshot_id: string | null;
+      deleted_since_training: boolean;
     }>(this.db, searchTarget, { tenantId: ref.tenantId, kind: ref.kind, groupId: ref.groupId });
     if (!row) return null;
     return {
@@ -90,6 +99,7 @@ export class TrainingRepository {
       status: row.status,
       snapshotVersion: row.snapshot_version ?? 0,
       snapshotId: row.snapshot_id,
+      deletedSinceTraining: row.deleted_since_training,
     };
   }
 
@@ -120,10 +130,22 @@ export class TrainingRepository {
     return (await affectedBy(this.db, renewLease, { ...lease, leaseMs })) === 1;
   }
 
-  /** False when the lease is no longer this holder's; nothing is recorded then. */
-  async finish(lease: Lease, outcome: { status: 'succeeded' | 'failed'; message: string | null; snapshotId: string }) {
+  /**
+   * False when the lease is no longer this holder's; nothing is recorded then. A success records
+   * `entriesDeleted`, the collection's count of deleted entries read before the build read its faces.
+   */
+  async finish(
+    lease: Lease,
+    outcome: {
+      status: 'succeeded' | 'failed';
+      message: string | null;
+      snapshotId: string;
+      entriesDeleted?: string | null;
+    },
+  ) {
     const succeeded = outcome.status === 'succeeded';
-    return (await affectedBy(this.db, finish, { ...lease, ...outcome, succeeded })) === 1;
+    const entriesDeleted = outcome.entriesDeleted ?? null;
+    return (await affectedBy(this.db, finish, { ...lease, ...outcome, succeeded, entriesDeleted })) === 1;
   }
 
   /** The snapshot each of these collections' trainings points at now; collections without one are left out. */

@@ -19,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../database/database.module';
 import type { CollectionEntity, TrainingEntity } from '../database/entities';
 import { FacesRepository } from '../faces/faces.repository';
+import { CollectionsRepository } from '../groups/collections.repository';
 import { GroupsService } from '../groups/groups.service';
 import { applyOnce } from '../idempotency/applied-writes';
 import { Scheduler, type ScheduledJob } from '../scheduling/scheduler';
@@ -111,11 +112,13 @@ export class TrainingService {
     try {
       // The wait for a slot may have outlasted the lease.
       await keeper.renewNow();
+      // Read before the faces: an entry deleted after this read leaves the counts apart, and searches check.
+      const entriesDeleted = await new CollectionsRepository(this.dataSource.manager).entriesDeleted(lease);
       const rows = await this.encode(lease, keeper);
       if (rows === 0) {
         throw new TrainingFailure(`There is no face in the ${Collections[lease.kind].title.toLowerCase()}.`);
       }
-      if (!(await this.finish(lease, 'succeeded', null))) throw new LeaseLost();
+      if (!(await this.finish(lease, 'succeeded', null, entriesDeleted))) throw new LeaseLost();
       stopTimer({ outcome: 'succeeded' });
       this.logger.log(`Trained group ${lease.groupId}: ${rows} faces, snapshot version ${lease.buildingVersion}`);
     } catch (error) {
@@ -175,9 +178,14 @@ export class TrainingService {
   }
 
   /** Records the outcome if this process still holds the lease; false when another process took it over. */
-  private async finish(lease: Lease, status: 'succeeded' | 'failed', message: string | null): Promise<boolean> {
+  private async finish(
+    lease: Lease,
+    status: 'succeeded' | 'failed',
+    message: string | null,
+    entriesDeleted: string | null = null,
+  ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const outcome = { status, message, snapshotId: randomUUID() };
+      const outcome = { status, message, snapshotId: randomUUID(), entriesDeleted };
       if (!(await new TrainingRepository(manager).finish(lease, outcome))) return false;
       await new SnapshotsRepository(manager).keepOnlyTrained(lease);
       return true;
