@@ -18,7 +18,7 @@ export class KeepAliveApi {
     method: string,
     route: string,
     body?: unknown,
-  ): Promise<{ status: number; body: ApiResponse<T>['body'] }> {
+  ): Promise<{ status: number; body: ApiResponse<T>['body']; serverTiming?: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const sent = request(
@@ -37,7 +37,11 @@ export class KeepAliveApi {
           response.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             try {
-              resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as ApiResponse<T>['body'] });
+              resolve({
+                status: response.statusCode ?? 0,
+                body: JSON.parse(text) as ApiResponse<T>['body'],
+                serverTiming: [response.headers['server-timing'] ?? []].flat().join(', ') || undefined,
+              });
             } catch {
               reject(new Error(`Non-JSON ${response.statusCode} from ${method} ${route}: ${text.slice(0, 200)}`));
             }
