@@ -173,9 +173,9 @@ export class RecognitionService {
     ] as const);
     const query = faces[0]!;
     requireModel([query], recognitionModel, 'the large face list');
-    const threshold = findSimilarThreshold(request, query.recognitionModel);
+    const threshold = findSimilarThreshold(request, recognitionModel);
     const limit = request.maxNumOfCandidatesReturned;
-    const first = await snapshot.rank(query.embedding, similarityFor(threshold, query.recognitionModel), limit);
+    const first = await snapshot.rank(query.embedding, similarityFor(threshold, recognitionModel), limit);
     const exists = existenceCheck(deletedSinceTraining, (ids) => this.faceRepository.existingIn(ref, ids));
     const best = await this.bestEntries(
       snapshot,
