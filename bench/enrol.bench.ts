@@ -11,6 +11,7 @@ import { EnvelopeApi } from '../test/support/api';
 import { facesDir, Stack, testMode } from '../test/support/stack';
 import { measurePipeline, type PipelineBenchmarkResult } from './pipeline';
 import { writeBenchResult } from './bench-results';
+import { handlerMs } from './server-timing';
 
 const workers = Number(process.env.DETECTOR_WORKERS ?? availableParallelism());
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -86,11 +87,11 @@ async function measureAddedLatency(api: EnvelopeApi, persons: string[], images: 
       const response = await api.addFace('bench', persons[i % persons.length]!, image);
       const totalMs = performance.now() - started;
       if (response.status !== 200) throw new Error(`add face failed: ${JSON.stringify(response.body)}`);
-      const timing = /(?:^|, )detector\.extract;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-      if (!timing) throw new Error('no detector.extract in Server-Timing');
+      const extractionMs = handlerMs(response.headers.get('server-timing'), 'detector.extract');
+      if (extractionMs === undefined) throw new Error('no detector.extract in Server-Timing');
       total.push(totalMs);
-      extraction.push(Number(timing[1]));
-      added.push(totalMs - Number(timing[1]));
+      extraction.push(extractionMs);
+      added.push(totalMs - extractionMs);
     }
   }
   return {

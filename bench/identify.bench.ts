@@ -15,6 +15,7 @@ import { syntheticEmbedding } from '../test/support/rpc';
 import { Stack, testMode, waitFor } from '../test/support/stack';
 import { benchResultPath, writeBenchResult } from './bench-results';
 import { KeepAliveApi } from './keep-alive-api';
+import { handlerMs } from './server-timing';
 
 const sizes = (process.env.BENCH_IDENTIFY_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const dimension = 128;
@@ -190,7 +191,7 @@ async function measure(stack: Stack, api: KeepAliveApi, faces: number): Promise<
   const firstIdentifyMs = performance.now() - started;
   for (const faceId of faceIds.slice(0, warmUpRequests)) await identify(faceId);
   const latencies: number[] = [];
-  const inStore = new StoreTimes();
+  const inStore = new StoreTimes('faces.identify');
   for (const faceId of faceIds) {
     started = performance.now();
     const response = await identify(faceId);
@@ -364,7 +365,7 @@ async function measureFindSimilar(stack: Stack, api: KeepAliveApi, faces: number
   const loadBefore = loadavg()[0]!;
   const timed = async (mode: string) => {
     const latencies: number[] = [];
-    const inStore = new StoreTimes();
+    const inStore = new StoreTimes('faces.findSimilar');
     let returned = 0;
     for (const faceId of faceIds) {
       started = performance.now();
@@ -459,16 +460,17 @@ async function settle(): Promise<void> {
 }
 
 /**
- * The time requests spent in the store's handler, from the Server-Timing each answer carries (the entry that is not
- * a round trip); none where the service sent no such header.
+ * The time requests spent in the store's handler of `pattern`, from the Server-Timing each answer carries; none
+ * where the service sent no such entry.
  */
 class StoreTimes {
   private readonly handled: number[] = [];
 
+  constructor(private readonly pattern: string) {}
+
   add(serverTiming: string | undefined): void {
-    const entry = serverTiming?.split(', ').find((timing) => !timing.startsWith('rpc.'));
-    const ms = Number(entry?.split(';dur=')[1]);
-    if (Number.isFinite(ms)) this.handled.push(ms);
+    const ms = handlerMs(serverTiming, this.pattern);
+    if (ms !== undefined) this.handled.push(ms);
   }
 
   percentiles(): { p50: number; p99: number } | undefined {
@@ -543,7 +545,7 @@ async function main(): Promise<void> {
     method:
       'exact search (int8 SIMD scan on every core, then the candidates that can still rank re-scored to 1e-4), ' +
       'one query face per request, default confidence threshold, through the gateway on a keep-alive HTTP/1.1 ' +
-      'connection (node:http) after 20 untimed requests; recall against float32 ' +
+      `connection (node:http) after ${warmUpRequests} untimed requests; recall against float32 ` +
       'brute force with confidenceThreshold 0',
     results: merge(earlier.results, results),
     targets: {
@@ -560,7 +562,7 @@ async function main(): Promise<void> {
       method:
         'POST /findsimilars against a trained large face list of random unit vectors (each face its own snapshot ' +
         'entry, the same kernel as identify), one query face per request through the gateway on a keep-alive ' +
-        'HTTP/1.1 connection (node:http) after 20 untimed requests, half the queries ' +
+        `HTTP/1.1 connection (node:http) after ${warmUpRequests} untimed requests, half the queries ` +
         'near a listed face; matchFace with the default 20 candidates, matchPerson with the default threshold; ' +
         'recall of matchFace (maxNumOfCandidatesReturned 10) against float32 brute force over the seeded faces',
       results: merge(earlier.findSimilar?.results ?? [], findSimilarResults),
