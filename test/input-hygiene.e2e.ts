@@ -243,7 +243,7 @@ test('a reply the gateway cannot read fails that request with INTERNAL_ERROR and
       encodeFrame(null),
       encodeFrame({ ok: false, error: { key: 'constructor', message: 'inherited, not a catalogue entry' } }),
     ];
-    await channel.consume(Queues.store, (message) => {
+    await channel.consume(Queues.storeReads, (message) => {
       if (!message) return;
       const reply = replies.shift() ?? encodeFrame({ ok: true, data: [] });
       channel.sendToQueue(message.properties.replyTo as string, reply, {

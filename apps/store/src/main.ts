@@ -1,6 +1,6 @@
 /**
- * The store service: owns Postgres. Serves reads and group operations from the store work queue and
- * person-level writes from the shard queues (one active consumer per shard across all replicas).
+ * The store service: owns Postgres. Serves reads from the reads queue, group and list writes from the store
+ * work queue, and person-level writes from the shard queues (one active consumer per shard across all replicas).
  */
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';

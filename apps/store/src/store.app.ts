@@ -24,6 +24,7 @@ export function storeConsumers(config: StoreConfig): ConsumerOptions {
     failpoint: config.VISAGE_FAILPOINT,
     classifyFault: classifyDatabaseFault,
     consumers: [
+      { queue: Queues.storeReads, prefetch: config.STORE_PREFETCH, onFault: 'retry', dropExpired: true },
       { queue: Queues.store, prefetch: config.STORE_PREFETCH, onFault: 'retry' },
       ...shardQueueNames(config.SHARD_COUNT).map((queue) => ({ queue, prefetch: 1, onFault: 'retry' as const })),
       { queue: Queues.deadLetter, prefetch: 8, onFault: 'final' as const, answersDeadLetters: true },

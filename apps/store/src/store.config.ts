@@ -7,7 +7,7 @@ export class StoreConfig extends BrokerConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/visage';
 
-  /** Messages of the store work queue (reads, group and person operations) handled at once. */
+  /** Messages of each store work queue (the reads; group, list and person writes) handled at once. */
   @Env()
   @IsInt()
   @Min(1)

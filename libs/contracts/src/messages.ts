@@ -333,36 +333,39 @@ export type Pattern = keyof RpcContract;
 export type RequestOf<P extends Pattern> = RpcContract[P]['request'];
 export type ReplyOf<P extends Pattern> = RpcContract[P]['reply'];
 
-/** Which queue serves a pattern: detector work, store work, or the per-person shard queues. */
-export type Destination = 'detector' | 'store' | 'shard';
+/**
+ * Which queue serves a pattern: detector work, the store's reads (nothing to lose if the broker restarts, so
+ * not persisted), the store's other writes, or the per-person shard queues.
+ */
+export type Destination = 'detector' | 'reads' | 'store' | 'shard';
 
 export const PatternDestinations = {
   'detector.extract': 'detector',
   'detector.status': 'detector',
-  'store.status': 'store',
+  'store.status': 'reads',
   'groups.create': 'store',
-  'groups.get': 'store',
-  'groups.list': 'store',
+  'groups.get': 'reads',
+  'groups.list': 'reads',
   'groups.update': 'store',
   'groups.delete': 'store',
   'persons.create': 'store',
-  'persons.get': 'store',
-  'persons.list': 'store',
+  'persons.get': 'reads',
+  'persons.list': 'reads',
   'persons.update': 'store',
-  'persons.enrolmentTarget': 'store',
-  'faces.get': 'store',
+  'persons.enrolmentTarget': 'reads',
+  'faces.get': 'reads',
   'faces.update': 'store',
   'detected.save': 'store',
   'training.start': 'store',
-  'training.status': 'store',
-  'faces.identify': 'store',
-  'faces.verify': 'store',
-  'lists.enrolmentTarget': 'store',
-  'listFaces.get': 'store',
-  'listFaces.list': 'store',
+  'training.status': 'reads',
+  'faces.identify': 'reads',
+  'faces.verify': 'reads',
+  'lists.enrolmentTarget': 'reads',
+  'listFaces.get': 'reads',
+  'listFaces.list': 'reads',
   'listFaces.update': 'store',
-  'faces.findSimilar': 'store',
-  'faces.group': 'store',
+  'faces.findSimilar': 'reads',
+  'faces.group': 'reads',
   'faces.add': 'shard',
   'faces.delete': 'shard',
   'persons.delete': 'shard',

@@ -75,14 +75,14 @@ test('a handler gets the request and the message context, with no parameter deco
   const broker = new InProcessBroker({ shardCount: 1, detectorQueueMaxLength: 1 });
   const transport = new InProcessTransport(broker, {
     name: 'handles-spec',
-    consumers: [{ queue: Queues.store, prefetch: 1, onFault: 'final' }],
+    consumers: [{ queue: Queues.storeReads, prefetch: 1, onFault: 'final' }],
   });
   const app = await NestFactory.createMicroservice(EchoingStoreModule, { strategy: transport, logger: false });
   await app.listen();
   const client = new InProcessClient(broker, 5_000);
   try {
     const reply = await client.send('groups.get', { tenantId: 't', kind: 'largePersonGroup', groupId: 'g1' });
-    assert.equal(reply.name, `g1 from ${Queues.store}`);
+    assert.equal(reply.name, `g1 from ${Queues.storeReads}`);
   } finally {
     await client.close();
     await app.close();

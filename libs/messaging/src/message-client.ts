@@ -67,7 +67,8 @@ export class PendingReplies {
     const reply = new Promise<Replied<T>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
-        reject(new VisageError('TIMEOUT', `No reply from the ${destination} service within ${timeoutMs} ms.`));
+        const service = destination === 'detector' ? 'detector' : 'store';
+        reject(new VisageError('TIMEOUT', `No reply from the ${service} service within ${timeoutMs} ms.`));
       }, timeoutMs);
       this.pending.set(correlationId, { resolve: resolve as (value: Replied<unknown>) => void, reject, timer });
     });

@@ -1,7 +1,7 @@
 /**
  * Request/reply over RabbitMQ with direct reply-to. Every publish is confirmed by the broker; writes are
- * persistent; detector work expires with its deadline because nobody waits for it afterwards, and is refused at
- * once (nacked) when the detector queue is at its length bound.
+ * persistent; detector work and reads expire with their deadline because nobody waits for them afterwards, and
+ * detector work is refused at once (nacked) when the detector queue is at its length bound.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
@@ -92,8 +92,8 @@ export class RpcClient extends MessageClient {
             messageId: options.requestId ?? correlationId,
             headers,
             mandatory: true,
-            persistent: destination !== 'detector',
-            expiration: destination === 'detector' ? String(timeoutMs) : undefined,
+            persistent: persisted(destination),
+            expiration: persisted(destination) ? undefined : String(timeoutMs),
             contentType: 'application/x-visage-frame',
             priority: options.priority,
           },
@@ -170,6 +170,11 @@ export class RpcClient extends MessageClient {
   }
 }
 
+/** Writes survive a broker restart; work that only answers its caller expires with the caller's deadline. */
+function persisted(destination: Destination): boolean {
+  return destination === 'store' || destination === 'shard';
+}
+
 function route<P extends Pattern>(
   destination: Destination,
   pattern: P,
@@ -178,6 +183,8 @@ function route<P extends Pattern>(
   switch (destination) {
     case 'detector':
       return { exchange: '', routingKey: Queues.detector };
+    case 'reads':
+      return { exchange: '', routingKey: Queues.storeReads };
     case 'store':
       return { exchange: '', routingKey: Queues.store };
     case 'shard':

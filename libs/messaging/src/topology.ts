@@ -2,6 +2,7 @@
  * The RabbitMQ topology, declared identically by every service. Person-level writes go through a
  * consistent-hash exchange keyed by personId into a fixed number of shard queues; each shard is a quorum queue
  * with a single active consumer, so one person's writes are applied one at a time while shards run in parallel.
+ * The store's other writes share one quorum queue; its reads have a classic queue of their own.
  * The detector queue's length bound is a policy, which the store sets, not a queue argument: a policy can change
  * on a running broker, while a queue redeclared with other arguments is refused (PRECONDITION_FAILED).
  */
@@ -16,6 +17,7 @@ export const Exchanges = {
 export const Queues = {
   detector: 'visage.detector',
   store: 'visage.store',
+  storeReads: 'visage.store.reads',
   deadLetter: 'visage.dead-letter',
 } as const;
 
@@ -89,6 +91,9 @@ function describeDeclarations(shardCount: number): Omit<TopologyDescription, 'po
       // Priorities let health probes overtake a backlog of images.
       { name: Queues.detector, arguments: { 'x-queue-type': 'classic', 'x-max-priority': 2 } },
       { name: Queues.store, arguments: quorumWithDeadLetter },
+      // Reads are not persisted (a read lost with the broker is answered "unavailable" and can be sent again), so
+      // they skip the quorum log that every write waits for.
+      { name: Queues.storeReads, arguments: { 'x-queue-type': 'classic' } },
       { name: Queues.deadLetter, arguments: { 'x-queue-type': 'quorum' } },
       ...shards.map((name) => ({
         name,

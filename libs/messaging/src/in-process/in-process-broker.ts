@@ -85,6 +85,7 @@ export class InProcessBroker {
     const toDeadLetter = (message: QueuedMessage) => deadLetter.offer(message);
     this.add(deadLetter);
     this.add(new LocalQueue(Queues.detector, options.detectorQueueMaxLength));
+    this.add(new LocalQueue(Queues.storeReads));
     this.add(new LocalQueue(Queues.store, Infinity, toDeadLetter));
     for (let index = 0; index < options.shardCount; index++) {
       this.add(new LocalQueue(shardQueueName(index), Infinity, toDeadLetter));
@@ -108,6 +109,8 @@ export class InProcessBroker {
     switch (PatternDestinations[pattern]) {
       case 'detector':
         return Queues.detector;
+      case 'reads':
+        return Queues.storeReads;
       case 'store':
         return Queues.store;
       case 'shard':
