@@ -1,22 +1,27 @@
 /**
  * Identify scans the whole snapshot per query; one thread reads memory slower than the machine can. The pool
- * splits the persons of a snapshot across one thread per core, all reading the same shared memory.
+ * has one thread per core scan the same shared memory. A scan is cut into many ranges of persons that the threads
+ * claim as they go, so a thread the system preempts delays the scan by one range, not by its share of it.
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScanJob, ScanLayout } from './similarity-kernel';
 
-interface Thread {
-  worker: Worker;
-  pending: Map<number, { resolve: () => void; reject: (error: Error) => void }>;
-}
-
 const workerFile = path.join(__dirname, 'scan-worker.js');
+
+/** Ranges of persons per thread in one scan: small enough for one thread to pick up another's share. */
+const rangesPerThread = 16;
+
+interface PendingScan {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
 
 export class ScanPool {
   private static instance?: ScanPool;
-  private threads: Thread[] = [];
+  private threads: Worker[] = [];
+  private readonly pending = new Map<number, PendingScan>();
   private nextJobId = 1;
 
   private constructor(readonly size: number) {
@@ -28,56 +33,50 @@ export class ScanPool {
     return (ScanPool.instance ??= new ScanPool(availableParallelism()));
   }
 
-  /** Scans `count` queries over all persons, split evenly across the threads; resolves when all are done. */
-  async scan(memory: WebAssembly.Memory, layout: ScanLayout, count: number): Promise<void> {
-    const parts = this.threads.length;
-    const { persons } = layout;
-    await Promise.all(
-      this.threads.map((thread, i) =>
-        this.run(thread, {
-          memory,
-          layout,
-          count,
-          from: Math.floor((persons * i) / parts),
-          to: Math.floor((persons * (i + 1)) / parts),
-        }),
-      ),
-    );
+  /** Scans `count` queries over all persons, across the threads; resolves when every range is done. */
+  scan(memory: WebAssembly.Memory, layout: ScanLayout, count: number): Promise<void> {
+    const id = this.nextJobId++;
+    const job: ScanJob = {
+      id,
+      memory,
+      layout,
+      count,
+      ranges: Math.min(layout.persons, this.threads.length * rangesPerThread),
+      claims: new Int32Array(new SharedArrayBuffer(8)),
+    };
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      for (const thread of this.threads) {
+        thread.ref(); // a scan in progress holds the process like any other pending work
+        thread.postMessage(job);
+      }
+    });
   }
 
   /** Has the threads let go of the memories they scanned, so that the memory of a dropped snapshot is freed. */
   release(): void {
-    for (const thread of this.threads) thread.worker.postMessage('release');
+    for (const thread of this.threads) thread.postMessage('release');
   }
 
-  private run(thread: Thread, job: Omit<ScanJob, 'id'>): Promise<void> {
-    const id = this.nextJobId++;
-    return new Promise<void>((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject });
-      thread.worker.ref(); // a scan in progress holds the process like any other pending work
-      thread.worker.postMessage({ id, ...job } satisfies ScanJob);
-    });
-  }
-
-  private spawn(): Thread {
+  private spawn(): Worker {
     const worker = new Worker(workerFile);
-    const thread: Thread = { worker, pending: new Map() };
+    // The thread that finishes a scan's last range answers for all of them.
     worker.on('message', (id: number) => {
-      thread.pending.get(id)?.resolve();
-      thread.pending.delete(id);
-      if (thread.pending.size === 0) worker.unref();
+      this.pending.get(id)?.resolve();
+      this.pending.delete(id);
+      if (this.pending.size === 0) for (const thread of this.threads) thread.unref();
     });
     const replace = (error: Error) => {
-      for (const { reject } of thread.pending.values()) reject(error);
-      thread.pending.clear();
-      this.threads = this.threads.map((t) => (t === thread ? this.spawn() : t));
+      if (!this.threads.includes(worker)) return;
+      this.threads = this.threads.map((t) => (t === worker ? this.spawn() : t));
+      // Any scan in progress may have had a range on the lost thread: none of them can finish.
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
     };
     worker.on('error', replace);
-    worker.on('exit', (code) => {
-      if (this.threads.includes(thread)) replace(new Error(`Scan thread exited with code ${code}`));
-    });
+    worker.on('exit', (code) => replace(new Error(`Scan thread exited with code ${code}`)));
     // Idle scan threads never keep the process alive (unref after the listeners, which would hold it again).
     worker.unref();
-    return thread;
+    return worker;
   }
 }

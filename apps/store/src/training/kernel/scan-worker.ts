@@ -1,8 +1,11 @@
-/** A scan thread: runs stage-1 scans over the ranges of persons it is sent, in the snapshot's shared memory. */
+/**
+ * A scan thread: claims ranges of a scan's persons until none is left, in the snapshot's shared memory; the
+ * thread that finishes the last range tells the pool.
+ */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
-import { kernelOver, scanRange, type ScanJob, type SimilarityKernel } from './similarity-kernel';
+import { kernelOver, scanClaimedRanges, type ScanJob, type SimilarityKernel } from './similarity-kernel';
 
 // A snapshot's memory is shared with every scan thread that scanned it, and is freed only once each thread has
 // collected its handles to it; this thread allocates too little for its collector to run on its own.
@@ -20,6 +23,5 @@ parentPort!.on('message', (message: ScanJob | 'release') => {
   }
   const job = message;
   if (last?.memory.buffer !== job.memory.buffer) last = { memory: job.memory, kernel: kernelOver(job.memory) };
-  scanRange(last.kernel, job.layout, job.count, job.from, job.to);
-  parentPort!.postMessage(job.id);
+  if (scanClaimedRanges(last.kernel, job)) parentPort!.postMessage(job.id);
 });

@@ -64,18 +64,31 @@ export interface ScanLayout {
   dim: number;
 }
 
-/** One stage-1 scan of `count` queries over persons [from, to), as a scan thread receives it. */
+/** One stage-1 scan of `count` queries over all persons, cut into `ranges`, as each scan thread receives it. */
 export interface ScanJob {
   id: number;
   memory: WebAssembly.Memory;
   layout: ScanLayout;
   count: number;
-  from: number;
-  to: number;
+  ranges: number;
+  /** [0]: the next range to claim; [1]: ranges done. */
+  claims: Int32Array;
 }
 
 export function scanRange(kernel: SimilarityKernel, layout: ScanLayout, count: number, from: number, to: number) {
   const { codes, scales, starts, queries, best, persons, dim } = layout;
   const scan = layout.rowPerPerson ? kernel.scanEntries : kernel.scan;
   scan(codes, scales, starts, queries, count, best, persons, from, to, dim);
+}
+
+/** Scans the job's ranges this thread claims until none is left; true when it finished the job's last one. */
+export function scanClaimedRanges(kernel: SimilarityKernel, job: ScanJob): boolean {
+  const { layout, count, ranges, claims } = job;
+  const startOf = (range: number) => Math.floor((layout.persons * range) / ranges);
+  let finishedLast = false;
+  for (let range = Atomics.add(claims, 0, 1); range < ranges; range = Atomics.add(claims, 0, 1)) {
+    scanRange(kernel, layout, count, startOf(range), startOf(range + 1));
+    finishedLast = Atomics.add(claims, 1, 1) === ranges - 1;
+  }
+  return finishedLast;
 }
