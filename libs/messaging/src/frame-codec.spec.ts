@@ -16,6 +16,13 @@ test('round-trips JSON with raw bytes and float32 vectors', () => {
   assert.equal(decoded.none, null);
 });
 
+test('round-trips JSON without bytes, strings that name the markers included, and empty byte payloads', () => {
+  const value = { list: [{ id: 'a', userData: '{"$bin": [0, 1]} and "$f32"' }], count: 2, none: null };
+  assert.deepEqual(decodeFrame(encodeFrame(value)), value);
+  const empty = decodeFrame<{ image: Buffer }>(encodeFrame({ image: Buffer.alloc(0) }));
+  assert.ok(Buffer.isBuffer(empty.image) && empty.image.length === 0);
+});
+
 test('keeps bytes out of the JSON head', () => {
   const image = Buffer.alloc(10_000, 7);
   const frame = encodeFrame({ image });
