@@ -123,7 +123,7 @@ export class TrainingSnapshot {
 
   /** Called when the snapshot is dropped: the scan threads let go of its memory, so that it can be freed. */
   release(): void {
-    if (this.rows >= parallelFromRows) this.pool().release();
+    if (this.rows >= parallelFromRows) this.pool().release(this.memory);
   }
 
   /**

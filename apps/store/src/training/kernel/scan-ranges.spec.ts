@@ -37,6 +37,7 @@ for (const rowPerPerson of [false, true]) {
     const ranges = 7;
     const jobOf = (id: number): ScanJob => ({
       id,
+      memoryId: 1,
       memory,
       layout,
       count,

@@ -12,16 +12,18 @@ import { kernelOver, scanClaimedRanges, type ScanJob, type SimilarityKernel } fr
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-// Instantiating is cheap next to a scan; keeping the last one spares it for consecutive queries of a group.
-let last: { memory: WebAssembly.Memory; kernel: SimilarityKernel } | undefined;
+// The memories this thread was sent (each once), with the kernel instantiated over each.
+const held = new Map<number, SimilarityKernel>();
 
-parentPort!.on('message', (message: ScanJob | 'release') => {
-  if (message === 'release') {
-    last = undefined;
+parentPort!.on('message', (message: ScanJob | { release: number }) => {
+  if ('release' in message) {
+    held.delete(message.release);
     collectGarbage();
     return;
   }
   const job = message;
-  if (last?.memory.buffer !== job.memory.buffer) last = { memory: job.memory, kernel: kernelOver(job.memory) };
-  if (scanClaimedRanges(last.kernel, job)) parentPort!.postMessage(job.id);
+  if (job.memory) held.set(job.memoryId, kernelOver(job.memory));
+  const kernel = held.get(job.memoryId);
+  if (!kernel) throw new Error(`Scan of memory ${job.memoryId}, which this thread was never sent`);
+  if (scanClaimedRanges(kernel, job)) parentPort!.postMessage(job.id);
 });

@@ -67,7 +67,9 @@ export interface ScanLayout {
 /** One stage-1 scan of `count` queries over all persons, cut into `ranges`, as each scan thread receives it. */
 export interface ScanJob {
   id: number;
-  memory: WebAssembly.Memory;
+  memoryId: number;
+  /** Sent with a thread's first job over this memory only. */
+  memory?: WebAssembly.Memory;
   layout: ScanLayout;
   count: number;
   ranges: number;
