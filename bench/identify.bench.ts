@@ -22,7 +22,7 @@ const dimension = 128;
 const model = 'recognition_01';
 const identifyThreshold = identifyConfidenceThresholds[model];
 const facesPerPerson = 10;
-const queries = Number(process.env.BENCH_IDENTIFY_QUERIES ?? 200);
+const queries = Number(process.env.BENCH_IDENTIFY_QUERIES ?? 1000);
 const seedBatch = 10_000;
 /**
  * Untimed requests after the first (which loads the snapshot): the store collects the garbage of loading it and
